@@ -1,0 +1,130 @@
+#include "mimkit/isa.hpp"
+
+#include <cstring>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
+namespace mimkit {
+
+const char* isa_name(Isa isa) noexcept {
+  switch (isa) {
+    case Isa::scalar: return "scalar";
+    case Isa::avx2: return "avx2";
+    case Isa::avx512: return "avx512";
+    case Isa::neon: return "neon";
+  }
+  return "unknown";
+}
+
+bool isa_compiled(Isa isa) noexcept {
+  switch (isa) {
+    case Isa::scalar: return true;
+#if defined(MIMKIT_HAVE_AVX2)
+    case Isa::avx2: return true;
+#endif
+#if defined(MIMKIT_HAVE_AVX512)
+    case Isa::avx512: return true;
+#endif
+#if defined(MIMKIT_HAVE_NEON)
+    case Isa::neon: return true;
+#endif
+    default: return false;
+  }
+}
+
+const char* isa_compiled_list() noexcept { return MIMKIT_COMPILED_ISAS; }
+
+namespace {
+
+#if defined(__x86_64__) || defined(__i386__)
+// xsimd 8.1's detection ignores XCR0; check that the OS saves the vector state we need.
+unsigned long long read_xcr0() noexcept {
+  unsigned int eax = 0, edx = 0;
+  __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
+  return (static_cast<unsigned long long>(edx) << 32) | eax;
+}
+
+struct X86Features {
+  bool avx2 = false;
+  bool avx512 = false;
+};
+
+X86Features detect_x86() noexcept {
+  X86Features f;
+  unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return f;
+  const bool osxsave = (ecx & (1u << 27)) != 0;
+  const bool fma = (ecx & (1u << 12)) != 0;
+  const bool avx = (ecx & (1u << 28)) != 0;
+  if (!osxsave || !avx) return f;
+  const unsigned long long xcr0 = read_xcr0();
+  const bool ymm_state = (xcr0 & 0x6) == 0x6;
+  const bool zmm_state = (xcr0 & 0xE6) == 0xE6;
+  if (__get_cpuid_max(0, nullptr) < 7) return f;
+  __cpuid_count(7, 0, eax, ebx, ecx, edx);
+  const bool avx2 = (ebx & (1u << 5)) != 0;
+  const bool avx512f = (ebx & (1u << 16)) != 0;
+  const bool avx512dq = (ebx & (1u << 17)) != 0;
+  const bool avx512cd = (ebx & (1u << 28)) != 0;
+  const bool avx512bw = (ebx & (1u << 30)) != 0;
+  f.avx2 = ymm_state && avx2 && fma;
+  f.avx512 = f.avx2 && zmm_state && avx512f && avx512dq && avx512cd && avx512bw;
+  return f;
+}
+#endif
+
+bool cpu_runs(Isa isa) noexcept {
+  switch (isa) {
+    case Isa::scalar: return true;
+#if defined(__x86_64__) || defined(__i386__)
+    case Isa::avx2: return detect_x86().avx2;
+    case Isa::avx512: return detect_x86().avx512;
+#endif
+#if defined(__aarch64__)
+    case Isa::neon: return true;
+#endif
+    default: return false;
+  }
+}
+
+}  // namespace
+
+bool isa_supported(Isa isa) noexcept { return isa_compiled(isa) && cpu_runs(isa); }
+
+Isa isa_best() noexcept {
+  const Isa order[] = {Isa::avx512, Isa::avx2, Isa::neon};
+  for (Isa isa : order) {
+    if (isa_supported(isa)) return isa;
+  }
+  return Isa::scalar;
+}
+
+Status isa_select(const char* request, const char* field, Isa* out) noexcept {
+  if (request == nullptr || request[0] == '\0' || std::strcmp(request, "auto") == 0) {
+    *out = isa_best();
+    return Status();
+  }
+  for (int i = 0; i < kIsaCount; ++i) {
+    const Isa isa = static_cast<Isa>(i);
+    if (std::strcmp(request, isa_name(isa)) != 0) continue;
+    if (!isa_compiled(isa)) {
+      return Status::error(Code::unsupported_isa, field,
+                           "'%s' is not compiled into this build (compiled: %s; or auto)", request,
+                           isa_compiled_list());
+    }
+    if (!cpu_runs(isa)) {
+      return Status::error(Code::unsupported_isa, field,
+                           "'%s' is compiled in but this CPU cannot run it (best here: %s)",
+                           request, isa_name(isa_best()));
+    }
+    *out = isa;
+    return Status();
+  }
+  return Status::error(Code::invalid_argument, field,
+                       "unknown instruction set '%s' (allowed: auto, scalar, avx2, avx512, neon)",
+                       request);
+}
+
+}  // namespace mimkit

@@ -1,0 +1,76 @@
+// Deterministic matrix products, BLIS-style: a register-blocked micro-kernel (MR rows x NV
+// vectors of C held in registers) driven by loops that walk the blocks. Included only by
+// isa_*.cpp.
+//
+// Determinism: every element of C is accumulated over k = 0, 1, ..., K-1 in that order with one
+// fused multiply-add per term, starting from 0 (or from C). Vectorisation runs across columns
+// of C only, so the bits do not depend on the vector width.
+#pragma once
+
+#include "simd.hpp"
+
+namespace mimkit {
+namespace kernels {
+namespace {
+
+// C[MR x NV*W] (+)= A[MR x K] B[K x NV*W].
+template <class Arch, class T, int MR, int NV>
+inline void gemm_nn_micro(std::size_t K, const T* A, std::size_t lda, const T* B, std::size_t ldb,
+                          T* C, std::size_t ldc, bool accumulate) {
+  using V = Vec<T, Arch>;
+  constexpr std::size_t W = lanes<T, Arch>();
+  V acc[MR][NV];
+  for (int i = 0; i < MR; ++i) {
+    for (int v = 0; v < NV; ++v) {
+      acc[i][v] = accumulate ? vload<Arch, T>(C + static_cast<std::size_t>(i) * ldc + v * W)
+                             : vbroadcast<Arch, T>(T(0));
+    }
+  }
+  for (std::size_t k = 0; k < K; ++k) {
+    V b[NV];
+    for (int v = 0; v < NV; ++v) b[v] = vload<Arch, T>(B + k * ldb + v * W);
+    for (int i = 0; i < MR; ++i) {
+      const V a = vbroadcast<Arch, T>(A[static_cast<std::size_t>(i) * lda + k]);
+      for (int v = 0; v < NV; ++v) acc[i][v] = vfma(a, b[v], acc[i][v]);
+    }
+  }
+  for (int i = 0; i < MR; ++i) {
+    for (int v = 0; v < NV; ++v) {
+      vstore<Arch, T>(C + static_cast<std::size_t>(i) * ldc + v * W, acc[i][v]);
+    }
+  }
+}
+
+template <class Arch, class T, int NV>
+inline void gemm_nn_column_panel(std::size_t M, std::size_t K, const T* A, std::size_t lda,
+                                 const T* B, std::size_t ldb, T* C, std::size_t ldc,
+                                 bool accumulate) {
+  constexpr int MR = 4;
+  std::size_t i = 0;
+  for (; i + MR <= M; i += MR) {
+    gemm_nn_micro<Arch, T, MR, NV>(K, A + i * lda, lda, B, ldb, C + i * ldc, ldc, accumulate);
+  }
+  for (; i < M; ++i) {
+    gemm_nn_micro<Arch, T, 1, NV>(K, A + i * lda, lda, B, ldb, C + i * ldc, ldc, accumulate);
+  }
+}
+
+// C[M x N] (+)= A[M x K] B[K x N], row-major; N must be a multiple of 16 (every ISA's lane
+// count divides it), the caller pads.
+template <class Arch, class T>
+void gemm_nn(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda, const T* B,
+             std::size_t ldb, T* C, std::size_t ldc, bool accumulate) {
+  constexpr std::size_t W = lanes<T, Arch>();
+  constexpr int NV = 2;
+  std::size_t j = 0;
+  for (; j + NV * W <= N; j += NV * W) {
+    gemm_nn_column_panel<Arch, T, NV>(M, K, A, lda, B + j, ldb, C + j, ldc, accumulate);
+  }
+  for (; j < N; j += W) {
+    gemm_nn_column_panel<Arch, T, 1>(M, K, A, lda, B + j, ldb, C + j, ldc, accumulate);
+  }
+}
+
+}  // namespace
+}  // namespace kernels
+}  // namespace mimkit

@@ -1,0 +1,49 @@
+// The kernel table: what each instruction set provides, as plain function pointers.
+// Internal header (not installed); no xsimd here, so the rest of the library never sees it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "mimkit/isa.hpp"
+
+namespace mimkit {
+namespace kernels {
+
+template <class T>
+struct Table {
+  Isa isa;
+
+  /// out[0..n) = standard normals at coordinates j0..j0+n-1 of (seed, row, stream); the layout
+  /// is in include/mimkit/rng.hpp. Requires j0 + n <= 2^32.
+  void (*normals)(T* out, std::uint64_t j0, std::size_t n, std::uint64_t seed, std::uint64_t row,
+                  std::uint32_t stream);
+
+  /// C[M x N] = A[M x K] B[K x N] (or C += A B when accumulate), row-major with leading
+  /// dimensions; N a multiple of 16. Each C element is summed over k in order with fma.
+  void (*gemm_nn)(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda,
+                  const T* B, std::size_t ldb, T* C, std::size_t ldc, bool accumulate);
+
+  /// out[4 i + w] = word w of Philox4x32-10 at counter (ctr0 + i, ctr1, ctr2, ctr3), key.
+  void (*philox_words)(std::uint32_t* out, std::size_t count, const std::uint32_t ctr[4],
+                       const std::uint32_t key[2]);
+};
+
+/// The table of `isa` for T, or nullptr when that ISA is not compiled in.
+/// Does not check the CPU: callers select the ISA through select_isa() first.
+const Table<float>* table_f32(Isa isa) noexcept;
+const Table<double>* table_f64(Isa isa) noexcept;
+
+template <class T>
+const Table<T>* table(Isa isa) noexcept;
+template <>
+inline const Table<float>* table<float>(Isa isa) noexcept {
+  return table_f32(isa);
+}
+template <>
+inline const Table<double>* table<double>(Isa isa) noexcept {
+  return table_f64(isa);
+}
+
+}  // namespace kernels
+}  // namespace mimkit

@@ -1,0 +1,7 @@
+// Checked-in digests. A change here is a change of every number mimkit produces: it needs a
+// reason in the commit message (a new generator layout, a fixed bug), never "tests were red".
+#pragma once
+
+// mimkit data --d 100 --r 3 --link "he2(z1)+z2*z3" --n 1000 --seed 7 --format hash [--dtype ...]
+#define MIMKIT_GOLDEN_DATA_F32 "bb485b39d966d390"
+#define MIMKIT_GOLDEN_DATA_F64 "b5f89675a18f6a4c"
