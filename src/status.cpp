@@ -48,3 +48,11 @@ const char* Status::describe(char* out, std::size_t capacity) const noexcept {
 }
 
 }  // namespace mimkit
+
+// The library's contract: it never throws and needs no RTTI. Enforced at build time.
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
+#error "libmimkit must be compiled with -fno-exceptions"
+#endif
+#if defined(__GXX_RTTI) || defined(__cpp_rtti)
+#error "libmimkit must be compiled with -fno-rtti"
+#endif

@@ -1,0 +1,188 @@
+#include "args.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+namespace mimkit {
+namespace cli {
+
+namespace {
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0u : 1u)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = word.size() / 2 + 2;
+  for (const std::string& c : candidates) {
+    const std::size_t dist = edit_distance(word, c);
+    if (dist < best_distance) {
+      best_distance = dist;
+      best = c;
+    }
+  }
+  return best;
+}
+
+bool parse_u64(const std::string& text, std::uint64_t* out) {
+  if (text.empty() || text.size() > 20) return false;
+  std::uint64_t v = 0;
+  for (char ch : text) {
+    if (ch < '0' || ch > '9') return false;
+    const std::uint64_t digit = static_cast<std::uint64_t>(ch - '0');
+    if (v > (UINT64_MAX - digit) / 10) return false;
+    v = v * 10 + digit;
+  }
+  *out = v;
+  return true;
+}
+
+bool parse_f64(const std::string& text, double* out) {
+  if (text.empty()) return false;
+  errno = 0;
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || errno == ERANGE || !std::isfinite(v)) return false;
+  *out = v;
+  return true;
+}
+
+Status Args::parse(int argc, char** argv, int first, const std::vector<std::string>& known,
+                   const std::vector<std::string>& switches) {
+  for (int i = first; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.size() < 3 || arg[0] != '-' || arg[1] != '-') {
+      return Status::error(Code::invalid_argument, arg.c_str(),
+                           "unexpected argument (options look like --name value)");
+    }
+    std::string key = arg.substr(2), value;
+    bool inline_value = false;
+    const std::size_t eq = key.find('=');
+    if (eq != std::string::npos) {
+      value = key.substr(eq + 1);
+      key = key.substr(0, eq);
+      inline_value = true;
+    }
+    if (!contains(known, key) && !contains(switches, key)) {
+      std::vector<std::string> all = known;
+      all.insert(all.end(), switches.begin(), switches.end());
+      const std::string guess = closest(key, all);
+      return Status::error(Code::invalid_argument, ("--" + key).c_str(), "unknown option%s%s%s",
+                           guess.empty() ? "" : " (did you mean --", guess.c_str(),
+                           guess.empty() ? "" : "?)");
+    }
+    if (contains(switches, key)) {
+      if (inline_value) {
+        return Status::error(Code::invalid_argument, ("--" + key).c_str(), "takes no value");
+      }
+      values_.emplace_back(key, "");
+      continue;
+    }
+    if (!inline_value) {
+      if (i + 1 >= argc) {
+        return Status::error(Code::invalid_argument, ("--" + key).c_str(), "needs a value");
+      }
+      value = argv[++i];
+    }
+    values_.emplace_back(key, value);
+  }
+  return Status();
+}
+
+bool Args::has(const std::string& key) const {
+  for (const auto& kv : values_) {
+    if (kv.first == key) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> Args::all(const std::string& key) const {
+  std::vector<std::string> out;
+  for (const auto& kv : values_) {
+    if (kv.first == key) out.push_back(kv.second);
+  }
+  return out;
+}
+
+Status Args::get_string(const std::string& key, const std::string& fallback,
+                        std::string* out) const {
+  *out = fallback;
+  for (const auto& kv : values_) {
+    if (kv.first == key) *out = kv.second;
+  }
+  return Status();
+}
+
+Status Args::get_size(const std::string& key, std::uint64_t fallback, std::uint64_t lo,
+                      std::uint64_t hi, std::uint64_t* out) const {
+  if (!has(key)) {
+    *out = fallback;
+    return Status();
+  }
+  std::string text;
+  get_string(key, "", &text);
+  std::uint64_t v = 0;
+  if (!parse_u64(text, &v) || v < lo || v > hi) {
+    return Status::error(Code::invalid_argument, ("--" + key).c_str(),
+                         "'%s' is not allowed (allowed: an integer in %llu..%llu)", text.c_str(),
+                         static_cast<unsigned long long>(lo), static_cast<unsigned long long>(hi));
+  }
+  *out = v;
+  return Status();
+}
+
+Status Args::get_double(const std::string& key, double fallback, double lo, double hi,
+                        double* out) const {
+  if (!has(key)) {
+    *out = fallback;
+    return Status();
+  }
+  std::string text;
+  get_string(key, "", &text);
+  double v = 0;
+  if (!parse_f64(text, &v) || v < lo || v > hi) {
+    return Status::error(Code::invalid_argument, ("--" + key).c_str(),
+                         "'%s' is not allowed (allowed: a finite number in [%g, %g])",
+                         text.c_str(), lo, hi);
+  }
+  *out = v;
+  return Status();
+}
+
+Status Args::get_choice(const std::string& key, const std::string& fallback,
+                        const std::vector<std::string>& choices, std::string* out) const {
+  get_string(key, fallback, out);
+  if (contains(choices, *out)) return Status();
+  std::string list;
+  for (const std::string& c : choices) list += (list.empty() ? "" : ", ") + c;
+  return Status::error(Code::invalid_argument, ("--" + key).c_str(),
+                       "'%s' is not allowed (allowed: %s)", out->c_str(), list.c_str());
+}
+
+Status Args::require(const std::string& key) const {
+  if (has(key)) return Status();
+  return Status::error(Code::invalid_argument, ("--" + key).c_str(), "is required");
+}
+
+}  // namespace cli
+}  // namespace mimkit

@@ -1,0 +1,66 @@
+#include "common.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace mimkit {
+namespace cli {
+
+int report(const Status& status) {
+  if (status.ok()) return kExitOk;
+  char line[Status::kFieldCapacity + Status::kMessageCapacity + 8];
+  std::fprintf(stderr, "mimkit: %s\n", status.describe(line, sizeof line));
+  const bool usage = status.code() == Code::invalid_argument ||
+                     status.code() == Code::parse_error ||
+                     status.code() == Code::unsupported_isa;
+  return usage ? kExitUsage : kExitFailure;
+}
+
+Status select_isa(const Args& args, Isa* out) {
+  if (args.has("arch")) {
+    std::string arch;
+    args.get_string("arch", "auto", &arch);
+    return isa_select(arch.c_str(), "--arch", out);
+  }
+  const char* env = std::getenv("MIMKIT_ARCH");
+  return isa_select(env, "MIMKIT_ARCH", out);
+}
+
+Status open_output(const std::string& path, bool force, std::FILE** out) {
+  if (path.empty() || path == "-") {
+    *out = stdout;
+    return Status();
+  }
+  struct stat st;
+  if (!force && ::stat(path.c_str(), &st) == 0) {
+    return Status::error(Code::io_error, "--out",
+                         "'%s' exists; refusing to overwrite it (pass --force to replace it)",
+                         path.c_str());
+  }
+  *out = std::fopen(path.c_str(), "wb");
+  if (*out == nullptr) {
+    return Status::error(Code::io_error, "--out", "cannot open '%s' for writing: %s",
+                         path.c_str(), std::strerror(errno));
+  }
+  return Status();
+}
+
+Status close_output(std::FILE* file, const std::string& path) {
+  const bool failed = std::ferror(file) != 0 || std::fflush(file) != 0;
+  const int saved = errno;
+  if (file != stdout && std::fclose(file) != 0 && !failed) {
+    return Status::error(Code::io_error, "--out", "writing '%s' failed: %s", path.c_str(),
+                         std::strerror(errno));
+  }
+  if (failed) {
+    return Status::error(Code::io_error, "--out", "writing '%s' failed: %s",
+                         path.empty() ? "stdout" : path.c_str(), std::strerror(saved));
+  }
+  return Status();
+}
+
+}  // namespace cli
+}  // namespace mimkit

@@ -1,0 +1,33 @@
+// Helpers shared by the CLI commands: ISA selection from --arch / MIMKIT_ARCH, reporting a
+// Status as one line, output files.
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "args.hpp"
+#include "mimkit/isa.hpp"
+#include "mimkit/status.hpp"
+
+namespace mimkit {
+namespace cli {
+
+/// Exit codes: 0 success, 1 a run failed, 2 the invocation was wrong.
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+/// Prints "mimkit: <field>: <message>" on stderr and returns the exit code for `status`.
+int report(const Status& status);
+
+/// --arch wins over the MIMKIT_ARCH environment variable; both default to auto.
+Status select_isa(const Args& args, Isa* out);
+
+/// Opens `path` for writing ("-" or "" is stdout). Refuses to replace an existing file unless
+/// `force`, so finished results are never truncated by accident.
+Status open_output(const std::string& path, bool force, std::FILE** out);
+/// Flushes and closes (not stdout), turning a failed write into a Status.
+Status close_output(std::FILE* file, const std::string& path);
+
+}  // namespace cli
+}  // namespace mimkit

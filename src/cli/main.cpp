@@ -1,0 +1,62 @@
+// mimkit: the command-line front end. A thin client of the public API: parsing, files and
+// printing live here; every number comes from the library.
+#include <cstdio>
+#include <cstring>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "mimkit/mimkit.hpp"
+
+namespace {
+
+const char kHelp[] =
+    "mimkit: Gaussian multi-index models, layer-wise training and spectral baselines\n"
+    "\n"
+    "usage: mimkit <command> [options]     (mimkit <command> --help for its options)\n"
+    "\n"
+    "commands:\n"
+    "  data        generate a dataset of y = g(U x) + tau xi (csv, npy, digest or summary)\n"
+    "\n"
+    "options:\n"
+    "  --help      this text\n"
+    "  --version   version, git commit, instruction sets compiled in and selected\n"
+    "\n"
+    "environment:\n"
+    "  MIMKIT_ARCH  auto | scalar | avx2 | avx512 | neon: force a kernel set (--arch wins)\n"
+    "\n"
+    "exit codes: 0 success, 1 a run failed, 2 invalid invocation\n";
+
+int version() {
+  mimkit::Isa isa = mimkit::Isa::scalar;
+  const char* env = std::getenv("MIMKIT_ARCH");
+  const mimkit::Status st = mimkit::isa_select(env, "MIMKIT_ARCH", &isa);
+  std::printf("mimkit %s (commit %s)\n", mimkit::version(), mimkit::git_commit());
+  std::printf("isa compiled: %s\n", mimkit::isa_compiled_list());
+  if (st.ok()) {
+    std::printf("isa selected: %s (%s)\n", mimkit::isa_name(isa),
+                env != nullptr && env[0] != '\0' ? "MIMKIT_ARCH" : "auto");
+    return 0;
+  }
+  return mimkit::cli::report(st);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fputs(kHelp, stderr);
+    return mimkit::cli::kExitUsage;
+  }
+  const char* command = argv[1];
+  if (std::strcmp(command, "--help") == 0 || std::strcmp(command, "-h") == 0 ||
+      std::strcmp(command, "help") == 0) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
+  if (std::strcmp(command, "--version") == 0) return version();
+  if (std::strcmp(command, "data") == 0) return mimkit::cli::cmd_data(argc, argv);
+  const std::string guess = mimkit::cli::closest(command, {"data", "--help", "--version"});
+  std::fprintf(stderr, "mimkit: unknown command '%s'%s%s%s (see mimkit --help)\n", command,
+               guess.empty() ? "" : "; did you mean '", guess.c_str(), guess.empty() ? "" : "'");
+  return mimkit::cli::kExitUsage;
+}

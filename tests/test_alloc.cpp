@@ -1,0 +1,62 @@
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <vector>
+
+#include "alloc_counter.hpp"
+#include "mimkit/mimkit.hpp"
+
+using namespace mimkit;
+
+TEST_CASE("the allocation counter sees malloc and new (so a zero below means something)") {
+  // volatile: the compiler may otherwise elide a malloc/free or new/delete pair.
+  mimkit_test::arm_allocation_counter();
+  void* volatile p = std::malloc(16);
+  int* volatile q = new int(3);
+  const std::size_t seen = mimkit_test::disarm_allocation_counter();
+  std::free(p);
+  delete q;
+  CHECK(seen == 2);
+}
+
+TEST_CASE_TEMPLATE("generating data performs zero heap allocations after setup", T, float,
+                   double) {
+  ModelConfig c;
+  c.d = 130;
+  c.r = 3;
+  c.noise = 0.2;
+  c.seed = 1;
+  c.tile_rows = 50;
+  Link link;
+  REQUIRE(Link::parse("he2(z1) + z2*z3", 3, &link).ok());
+  Status st;
+  Arena arena = Arena::owned(Model<T>::plan(c) + DataSet<T>::plan(c, 400, DataMode::materialize) +
+                                 DataSet<T>::plan(c, 400, DataMode::stream, 2),
+                             &st);
+  REQUIRE(st.ok());
+  Model<T> model;
+  DataSet<T> mat, str;
+  REQUIRE(model.init(c, link, isa_best(), arena).ok());
+  REQUIRE(mat.init(model, Dataset::fit1, 400, DataMode::materialize, arena).ok());
+  REQUIRE(str.init(model, Dataset::fit1, 400, DataMode::stream, arena, 2).ok());
+  std::vector<T> X(7 * c.d), y(7);
+
+  mimkit_test::arm_allocation_counter();
+  double checksum = 0;
+  for (int pass = 0; pass < 3; ++pass) {
+    for (std::size_t t = 0; t < str.tile_count(); ++t) {
+      Tile<T> a, b;
+      st = mat.tile(t, &a);
+      if (st.ok()) st = str.tile(t, &b, t % 2);
+      if (!st.ok()) break;
+      checksum += static_cast<double>(a.y[0]) + static_cast<double>(b.y[0]);
+    }
+    if (st.ok()) st = model.generate(Dataset::test, 12345, 7, X.data(), c.d, y.data());
+    Link again;
+    if (st.ok()) st = Link::parse("relu(z1) + sign(z2*z3)", 3, &again);
+  }
+  const std::size_t allocations = mimkit_test::disarm_allocation_counter();
+  REQUIRE(st.ok());
+  CHECK(allocations == 0);
+  CHECK(checksum == checksum);  // the loop's results were used
+}
