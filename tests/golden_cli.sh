@@ -1,9 +1,9 @@
 #!/bin/sh
 # The CLI prints the checked-in golden digests (tests/golden.hpp) for every ISA it can run.
-# Usage: golden_cli.sh path/to/mimkit
+# Usage: golden_cli.sh [wrapper ...] path/to/mimkit   (a wrapper such as qemu-aarch64 -L ...)
 set -u
-mimkit="$1"
 dir=$(dirname "$0")
+mimkit="$*"
 f32=$(sed -n 's/.*MIMKIT_GOLDEN_DATA_F32 "\(.*\)"/\1/p' "$dir/golden.hpp")
 f64=$(sed -n 's/.*MIMKIT_GOLDEN_DATA_F64 "\(.*\)"/\1/p' "$dir/golden.hpp")
 compiled=$($mimkit --version | sed -n 's/^isa compiled: //p')
