@@ -56,7 +56,9 @@ Arena& Arena::operator=(Arena&& other) noexcept {
   return *this;
 }
 
-Arena::~Arena() { std::free(owned_); }
+Arena::~Arena() {
+  std::free(owned_);
+}
 
 Status Arena::allocate_bytes(std::size_t bytes, void** out, const char* what) noexcept {
   const std::size_t size = padded(bytes);
@@ -67,9 +69,10 @@ Status Arena::allocate_bytes(std::size_t bytes, void** out, const char* what) no
   }
   if (size > capacity_ - used_) {
     *out = nullptr;
-    return Status::error(Code::arena_too_small, "arena",
-                         "%s needs %zu bytes but only %zu of %zu remain (size the arena with plan())",
-                         what ? what : "buffer", size, capacity_ - used_, capacity_);
+    return Status::error(
+        Code::arena_too_small, "arena",
+        "%s needs %zu bytes but only %zu of %zu remain (size the arena with plan())",
+        what ? what : "buffer", size, capacity_ - used_, capacity_);
   }
   *out = base_ + used_;
   used_ += size;

@@ -18,15 +18,20 @@ constexpr std::size_t kProjectRows = 16;
 // consecutive rows draw consecutive normals (vectorised) and any row range is addressable.
 constexpr std::uint64_t kNoiseRowShift = 20;
 
-std::size_t round_up(std::size_t x, std::size_t m) { return (x + m - 1) / m * m; }
+std::size_t round_up(std::size_t x, std::size_t m) {
+  return (x + m - 1) / m * m;
+}
 
 }  // namespace
 
 const char* dataset_name(Dataset dataset) noexcept {
   switch (dataset) {
-    case Dataset::fit1: return "fit1";
-    case Dataset::fit2: return "fit2";
-    case Dataset::test: return "test";
+    case Dataset::fit1:
+      return "fit1";
+    case Dataset::fit2:
+      return "fit2";
+    case Dataset::test:
+      return "test";
   }
   return "unknown";
 }
@@ -39,8 +44,8 @@ Status parse_dataset(const char* name, const char* field, Dataset* out) noexcept
       return Status();
     }
   }
-  return Status::error(Code::invalid_argument, field, "unknown dataset '%s' (allowed: fit1, fit2, test)",
-                       name ? name : "");
+  return Status::error(Code::invalid_argument, field,
+                       "unknown dataset '%s' (allowed: fit1, fit2, test)", name ? name : "");
 }
 
 const char* data_mode_name(DataMode mode) noexcept {
@@ -227,8 +232,8 @@ Status Model<T>::generate(Dataset dataset, std::uint64_t row0, std::size_t rows,
     while (done < rows) {
       const std::uint64_t i = row0 + done;
       const std::uint64_t j = i & (segment - 1);
-      const std::size_t take = static_cast<std::size_t>(
-          (segment - j < rows - done) ? segment - j : rows - done);
+      const std::size_t take =
+          static_cast<std::size_t>((segment - j < rows - done) ? segment - j : rows - done);
       tab->normals(y + done, j, take, config_.seed, i >> kNoiseRowShift, noise_stream);
       done += take;
     }
@@ -246,8 +251,8 @@ Status Model<T>::generate(Dataset dataset, std::uint64_t row0, std::size_t rows,
       if (!std::isfinite(out)) {
         return Status::error(Code::numerical_error, "link",
                              "the label of row %llu of %s is not finite (link '%s' gave %g)",
-                             static_cast<unsigned long long>(row0 + i0 + i),
-                             dataset_name(dataset), link_.spec(), label);
+                             static_cast<unsigned long long>(row0 + i0 + i), dataset_name(dataset),
+                             link_.spec(), label);
       }
       y[i0 + i] = out;
     }
@@ -270,15 +275,13 @@ template <class T>
 Status carve_data(const ModelConfig& c, std::uint64_t n, DataMode mode, std::size_t workers,
                   Arena& arena, DataBuffers* b) {
   const std::size_t ldx = padded_stride<T>(c.d);
-  const std::uint64_t rows = mode == DataMode::materialize
-                                 ? n
-                                 : static_cast<std::uint64_t>(workers) * c.tile_rows;
+  const std::uint64_t rows =
+      mode == DataMode::materialize ? n : static_cast<std::uint64_t>(workers) * c.tile_rows;
   const std::uint64_t limit = (std::uint64_t(1) << 62) / sizeof(T) / (ldx + 1);
   if (rows > limit) {
-    return Status::error(Code::invalid_argument, "n",
-                         "%llu rows of %zu values do not fit in memory (at most %llu)",
-                         static_cast<unsigned long long>(rows), c.d,
-                         static_cast<unsigned long long>(limit));
+    return Status::error(
+        Code::invalid_argument, "n", "%llu rows of %zu values do not fit in memory (at most %llu)",
+        static_cast<unsigned long long>(rows), c.d, static_cast<unsigned long long>(limit));
   }
   MIMKIT_TRY(arena.allocate_bytes(static_cast<std::size_t>(rows) * ldx * sizeof(T), &b->x, "X"));
   MIMKIT_TRY(arena.allocate_bytes(static_cast<std::size_t>(rows) * sizeof(T), &b->y, "y"));
@@ -330,8 +333,8 @@ Status DataSet<T>::init(const Model<T>& model, Dataset dataset, std::uint64_t n,
     // Padding columns are zeroed so kernels may read whole padded rows.
     for (std::size_t t = 0; t < tiles_; ++t) {
       const std::uint64_t row0 = static_cast<std::uint64_t>(t) * tile_rows_;
-      const std::size_t rows = static_cast<std::size_t>(
-          n - row0 < tile_rows_ ? n - row0 : tile_rows_);
+      const std::size_t rows =
+          static_cast<std::size_t>(n - row0 < tile_rows_ ? n - row0 : tile_rows_);
       T* x = x_ + static_cast<std::size_t>(row0) * ldx_;
       MIMKIT_TRY(model.generate(dataset, row0, rows, x, ldx_, y_ + row0));
       for (std::size_t i = 0; i < rows; ++i) {
@@ -355,8 +358,8 @@ Status DataSet<T>::tile(std::size_t t, Tile<T>* out, std::size_t worker) const n
                          tiles_ - 1);
   }
   if (worker >= workers_) {
-    return Status::error(Code::invalid_argument, "worker",
-                         "worker %zu is out of range (0..%zu)", worker, workers_ - 1);
+    return Status::error(Code::invalid_argument, "worker", "worker %zu is out of range (0..%zu)",
+                         worker, workers_ - 1);
   }
   const std::uint64_t row0 = static_cast<std::uint64_t>(t) * tile_rows_;
   const std::size_t rows =

@@ -10,31 +10,42 @@ namespace mimkit {
 
 const char* isa_name(Isa isa) noexcept {
   switch (isa) {
-    case Isa::scalar: return "scalar";
-    case Isa::avx2: return "avx2";
-    case Isa::avx512: return "avx512";
-    case Isa::neon: return "neon";
+    case Isa::scalar:
+      return "scalar";
+    case Isa::avx2:
+      return "avx2";
+    case Isa::avx512:
+      return "avx512";
+    case Isa::neon:
+      return "neon";
   }
   return "unknown";
 }
 
 bool isa_compiled(Isa isa) noexcept {
   switch (isa) {
-    case Isa::scalar: return true;
+    case Isa::scalar:
+      return true;
 #if defined(MIMKIT_HAVE_AVX2)
-    case Isa::avx2: return true;
+    case Isa::avx2:
+      return true;
 #endif
 #if defined(MIMKIT_HAVE_AVX512)
-    case Isa::avx512: return true;
+    case Isa::avx512:
+      return true;
 #endif
 #if defined(MIMKIT_HAVE_NEON)
-    case Isa::neon: return true;
+    case Isa::neon:
+      return true;
 #endif
-    default: return false;
+    default:
+      return false;
   }
 }
 
-const char* isa_compiled_list() noexcept { return MIMKIT_COMPILED_ISAS; }
+const char* isa_compiled_list() noexcept {
+  return MIMKIT_COMPILED_ISAS;
+}
 
 namespace {
 
@@ -77,21 +88,28 @@ X86Features detect_x86() noexcept {
 
 bool cpu_runs(Isa isa) noexcept {
   switch (isa) {
-    case Isa::scalar: return true;
+    case Isa::scalar:
+      return true;
 #if defined(__x86_64__) || defined(__i386__)
-    case Isa::avx2: return detect_x86().avx2;
-    case Isa::avx512: return detect_x86().avx512;
+    case Isa::avx2:
+      return detect_x86().avx2;
+    case Isa::avx512:
+      return detect_x86().avx512;
 #endif
 #if defined(__aarch64__)
-    case Isa::neon: return true;
+    case Isa::neon:
+      return true;
 #endif
-    default: return false;
+    default:
+      return false;
   }
 }
 
 }  // namespace
 
-bool isa_supported(Isa isa) noexcept { return isa_compiled(isa) && cpu_runs(isa); }
+bool isa_supported(Isa isa) noexcept {
+  return isa_compiled(isa) && cpu_runs(isa);
+}
 
 Isa isa_best() noexcept {
   const Isa order[] = {Isa::avx512, Isa::avx2, Isa::neon};

@@ -8,15 +8,24 @@ namespace mimkit {
 
 const char* code_name(Code code) noexcept {
   switch (code) {
-    case Code::ok: return "ok";
-    case Code::invalid_argument: return "invalid_argument";
-    case Code::parse_error: return "parse_error";
-    case Code::arena_too_small: return "arena_too_small";
-    case Code::unsupported_isa: return "unsupported_isa";
-    case Code::io_error: return "io_error";
-    case Code::numerical_error: return "numerical_error";
-    case Code::cancelled: return "cancelled";
-    case Code::internal: return "internal";
+    case Code::ok:
+      return "ok";
+    case Code::invalid_argument:
+      return "invalid_argument";
+    case Code::parse_error:
+      return "parse_error";
+    case Code::arena_too_small:
+      return "arena_too_small";
+    case Code::unsupported_isa:
+      return "unsupported_isa";
+    case Code::io_error:
+      return "io_error";
+    case Code::numerical_error:
+      return "numerical_error";
+    case Code::cancelled:
+      return "cancelled";
+    case Code::internal:
+      return "internal";
   }
   return "unknown";
 }

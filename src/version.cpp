@@ -2,7 +2,11 @@
 
 namespace mimkit {
 
-const char* version() noexcept { return MIMKIT_VERSION; }
-const char* git_commit() noexcept { return MIMKIT_GIT_COMMIT; }
+const char* version() noexcept {
+  return MIMKIT_VERSION;
+}
+const char* git_commit() noexcept {
+  return MIMKIT_GIT_COMMIT;
+}
 
 }  // namespace mimkit

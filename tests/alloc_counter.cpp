@@ -53,7 +53,9 @@ int posix_memalign(void** out, std::size_t alignment, std::size_t n) {
   *out = __libc_memalign(alignment, n);
   return *out == nullptr ? 12 : 0;
 }
-void free(void* p) { __libc_free(p); }
+void free(void* p) {
+  __libc_free(p);
+}
 }
 
 void* operator new(std::size_t n) {
@@ -62,7 +64,9 @@ void* operator new(std::size_t n) {
   if (p == nullptr) std::abort();
   return p;
 }
-void* operator new[](std::size_t n) { return operator new(n); }
+void* operator new[](std::size_t n) {
+  return operator new(n);
+}
 void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
   note();
   return __libc_malloc(n == 0 ? 1 : n);
@@ -71,7 +75,15 @@ void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
   note();
   return __libc_malloc(n == 0 ? 1 : n);
 }
-void operator delete(void* p) noexcept { __libc_free(p); }
-void operator delete[](void* p) noexcept { __libc_free(p); }
-void operator delete(void* p, std::size_t) noexcept { __libc_free(p); }
-void operator delete[](void* p, std::size_t) noexcept { __libc_free(p); }
+void operator delete(void* p) noexcept {
+  __libc_free(p);
+}
+void operator delete[](void* p) noexcept {
+  __libc_free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  __libc_free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  __libc_free(p);
+}

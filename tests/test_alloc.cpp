@@ -19,8 +19,7 @@ TEST_CASE("the allocation counter sees malloc and new (so a zero below means som
   CHECK(seen == 2);
 }
 
-TEST_CASE_TEMPLATE("generating data performs zero heap allocations after setup", T, float,
-                   double) {
+TEST_CASE_TEMPLATE("generating data performs zero heap allocations after setup", T, float, double) {
   ModelConfig c;
   c.d = 130;
   c.r = 3;

@@ -38,8 +38,8 @@ TEST_CASE("a measuring arena counts exactly what a real arena of that size can h
 
   // One byte less than planned must fail, with a Status naming the buffer.
   std::vector<unsigned char> block(need + 63);
-  void* aligned = reinterpret_cast<void*>((reinterpret_cast<std::uintptr_t>(block.data()) + 63) /
-                                          64 * 64);
+  void* aligned =
+      reinterpret_cast<void*>((reinterpret_cast<std::uintptr_t>(block.data()) + 63) / 64 * 64);
   Arena tight(aligned, need - 1);
   mimkit::Status last;
   for (std::size_t s : sizes) {

@@ -129,8 +129,7 @@ TEST_CASE("labels equal the link at U x computed independently in double") {
   }
 }
 
-TEST_CASE_TEMPLATE("label moments match closed forms within Monte-Carlo error", T, float,
-                   double) {
+TEST_CASE_TEMPLATE("label moments match closed forms within Monte-Carlo error", T, float, double) {
   constexpr std::size_t n = 200000;
   ModelConfig c;
   c.d = 20;
@@ -158,7 +157,8 @@ TEST_CASE_TEMPLATE("label moments match closed forms within Monte-Carlo error", 
     c.r = 4;
     const Moments m = label_moments<T>(c, "norm2", n);
     // Var y = 2/r; E y^4 = (r^4 + 12 r^3 + 44 r^2 + 48 r) / r^4 for chi^2_r / r.
-    const double r = 4, ey4 = (r * r * r * r + 12 * r * r * r + 44 * r * r + 48 * r) / (r * r * r * r);
+    const double r = 4,
+                 ey4 = (r * r * r * r + 12 * r * r * r + 44 * r * r + 48 * r) / (r * r * r * r);
     CHECK(std::fabs(m.mean - 1) < 5 * std::sqrt(0.5 / n));
     CHECK(std::fabs(m.second - 1.5) < 5 * std::sqrt((ey4 - 1.5 * 1.5) / n));
   }
@@ -171,8 +171,8 @@ TEST_CASE_TEMPLATE("label moments match closed forms within Monte-Carlo error", 
   }
 }
 
-TEST_CASE_TEMPLATE("rows are a pure function of (seed, dataset, row) whatever the tiling", T,
-                   float, double) {
+TEST_CASE_TEMPLATE("rows are a pure function of (seed, dataset, row) whatever the tiling", T, float,
+                   double) {
   ModelConfig c;
   c.d = 70;
   c.r = 2;
@@ -246,8 +246,8 @@ TEST_CASE_TEMPLATE("plan() is exact: its bytes suffice and one byte fewer does n
   const Link link = parse_link("z1+z2+z3", 3);
   const std::size_t need = Model<T>::plan(c) + DataSet<T>::plan(c, 500, DataMode::materialize);
   std::vector<unsigned char> block(need + 64);
-  void* base = reinterpret_cast<void*>(
-      (reinterpret_cast<std::uintptr_t>(block.data()) + 63) / 64 * 64);
+  void* base =
+      reinterpret_cast<void*>((reinterpret_cast<std::uintptr_t>(block.data()) + 63) / 64 * 64);
   {
     Arena arena(base, need);
     Model<T> model;

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <string>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "isa_list.hpp"
@@ -79,8 +79,8 @@ TEST_CASE_TEMPLATE("every ISA draws the same normal bits as the scalar reference
   }
 }
 
-TEST_CASE_TEMPLATE("a normal depends only on its coordinate, not on the range requested", T,
-                   float, double) {
+TEST_CASE_TEMPLATE("a normal depends only on its coordinate, not on the range requested", T, float,
+                   double) {
   const auto whole = draw<T>(mimkit::isa_best(), kSeed, 3, 0, 0, 300);
   for (std::uint64_t j0 = 0; j0 < 300; j0 += 37) {
     const auto part = draw<T>(mimkit::isa_best(), kSeed, 3, 0, j0, 300 - j0);

@@ -54,8 +54,8 @@ TEST_CASE("every ISA's vector Philox matches the known answers in every lane") {
       tab->philox_words(words.data(), 37, start, key);
       for (int w = 0; w < 4; ++w) CHECK(words[4 * 5 + w] == k.expected[w]);
       for (std::uint32_t i = 0; i < 37; ++i) {
-        const auto ref = mimkit::philox4x32_10(
-            {start[0] + i, start[1], start[2], start[3]}, {key[0], key[1]});
+        const auto ref =
+            mimkit::philox4x32_10({start[0] + i, start[1], start[2], start[3]}, {key[0], key[1]});
         for (int w = 0; w < 4; ++w) REQUIRE(words[4 * i + w] == ref[w]);
       }
     }

@@ -29,11 +29,11 @@ Status parse_data_mode(const char* name, const char* field, DataMode* out) noexc
 
 /// Parameters of the model. Defaults are documented; d must be set.
 struct ModelConfig {
-  std::size_t d = 0;             ///< input dimension, 1 <= d <= 2^31
-  std::size_t r = 1;             ///< hidden directions, 1 <= r <= min(d, Link::kMaxR)
-  double noise = 0.0;            ///< label noise tau >= 0 (finite)
-  std::uint64_t seed = 0;        ///< everything random is a pure function of the seed
-  std::size_t tile_rows = 256;   ///< rows per tile, 1 <= tile_rows <= 65536
+  std::size_t d = 0;            ///< input dimension, 1 <= d <= 2^31
+  std::size_t r = 1;            ///< hidden directions, 1 <= r <= min(d, Link::kMaxR)
+  double noise = 0.0;           ///< label noise tau >= 0 (finite)
+  std::uint64_t seed = 0;       ///< everything random is a pure function of the seed
+  std::size_t tile_rows = 256;  ///< rows per tile, 1 <= tile_rows <= 65536
 };
 
 /// Checks every field of `config`; the Status names the field, its value and the allowed range.
@@ -87,7 +87,7 @@ class Model {
 /// A view of consecutive rows of a dataset.
 template <class T>
 struct Tile {
-  const T* X = nullptr;    ///< rows x d, leading dimension ldx
+  const T* X = nullptr;  ///< rows x d, leading dimension ldx
   std::size_t ldx = 0;
   const T* y = nullptr;    ///< rows labels
   std::uint64_t row0 = 0;  ///< index of the first row in the dataset
@@ -106,8 +106,8 @@ class DataSet {
 
   /// Binds to `model` (which must outlive the DataSet). `workers` is the number of threads that
   /// may call tile() concurrently, each with its own worker index.
-  Status init(const Model<T>& model, Dataset dataset, std::uint64_t n, DataMode mode,
-              Arena& arena, std::size_t workers = 1) noexcept;
+  Status init(const Model<T>& model, Dataset dataset, std::uint64_t n, DataMode mode, Arena& arena,
+              std::size_t workers = 1) noexcept;
 
   std::uint64_t rows() const noexcept { return n_; }
   std::size_t tile_count() const noexcept { return tiles_; }

@@ -64,11 +64,9 @@ class Link {
   /// as callable() applies.
   template <class F>
   static Link callable_object(const F& f, std::size_t r, const char* name = "callable") noexcept {
-    return callable(
-        [](const double* z, std::size_t rr, void* user) -> double {
-          return (*static_cast<const F*>(user))(z, rr);
-        },
-        const_cast<void*>(static_cast<const void*>(&f)), r, name);
+    return callable([](const double* z, std::size_t rr,
+                       void* user) -> double { return (*static_cast<const F*>(user))(z, rr); },
+                    const_cast<void*>(static_cast<const void*>(&f)), r, name);
   }
 
   /// g(z) for z[0..r). NaN when the link is empty.
@@ -85,9 +83,9 @@ class Link {
   // The recursive-descent parser; defined in link.cpp, nested so it can fill ops_ directly.
   class Compiler;
   struct Op {
-    std::uint8_t code;   // opcode (see link.cpp)
-    std::uint8_t arg;    // variable index, Hermite degree or power
-    double value;        // constant operand
+    std::uint8_t code;  // opcode (see link.cpp)
+    std::uint8_t arg;   // variable index, Hermite degree or power
+    double value;       // constant operand
   };
   Kind kind_;
   std::size_t r_;

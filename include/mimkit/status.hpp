@@ -55,8 +55,8 @@ class Status {
 }  // namespace mimkit
 
 /// Returns early from the enclosing function when `expr` yields a non-ok Status.
-#define MIMKIT_TRY(expr)                              \
-  do {                                                \
-    ::mimkit::Status mimkit_try_status_ = (expr);     \
+#define MIMKIT_TRY(expr)                                     \
+  do {                                                       \
+    ::mimkit::Status mimkit_try_status_ = (expr);            \
     if (!mimkit_try_status_.ok()) return mimkit_try_status_; \
   } while (0)

@@ -162,8 +162,8 @@ Status Args::get_double(const std::string& key, double fallback, double lo, doub
   double v = 0;
   if (!parse_f64(text, &v) || v < lo || v > hi) {
     return Status::error(Code::invalid_argument, ("--" + key).c_str(),
-                         "'%s' is not allowed (allowed: a finite number in [%g, %g])",
-                         text.c_str(), lo, hi);
+                         "'%s' is not allowed (allowed: a finite number in [%g, %g])", text.c_str(),
+                         lo, hi);
   }
   *out = v;
   return Status();

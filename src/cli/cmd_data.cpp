@@ -61,8 +61,9 @@ Status write_all(std::FILE* f, const void* data, std::size_t bytes) {
 // NumPy .npy version 1.0 header for a C-order (rows x cols) array.
 std::string npy_header(const char* descr, std::uint64_t rows, std::size_t cols) {
   char dict[160];
-  std::snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (%llu, %zu), }",
-                descr, static_cast<unsigned long long>(rows), cols);
+  std::snprintf(dict, sizeof dict,
+                "{'descr': '%s', 'fortran_order': False, 'shape': (%llu, %zu), }", descr,
+                static_cast<unsigned long long>(rows), cols);
   std::string header = dict;
   const std::size_t fixed = 10;  // magic (6) + version (2) + header length (2)
   std::size_t total = fixed + header.size() + 1;
@@ -80,7 +81,8 @@ template <class T>
 int run_data(const DataOptions& o) {
   Link link;
   if (int code = report(Link::parse(o.link.c_str(), o.model.r, &link))) return code;
-  const std::size_t bytes = Model<T>::plan(o.model) + DataSet<T>::plan(o.model, o.n, DataMode::stream);
+  const std::size_t bytes =
+      Model<T>::plan(o.model) + DataSet<T>::plan(o.model, o.n, DataMode::stream);
   Status st;
   Arena arena = Arena::owned(bytes, &st);
   if (int code = report(st)) return code;
@@ -153,8 +155,8 @@ int run_data(const DataOptions& o) {
       std::fprintf(out, "mimkit data: %llu samples of dimension %zu, dataset %s, seed %llu\n",
                    static_cast<unsigned long long>(o.n), d, dataset_name(o.dataset),
                    static_cast<unsigned long long>(o.model.seed));
-      std::fprintf(out, "  model   : r = %zu, link = %s, noise = %g\n", o.model.r,
-                   link.spec(), o.model.noise);
+      std::fprintf(out, "  model   : r = %zu, link = %s, noise = %g\n", o.model.r, link.spec(),
+                   o.model.noise);
       std::fprintf(out, "  kernels : %s, dtype %s (compiled: %s)\n", isa_name(o.isa),
                    sizeof(T) == 4 ? "float" : "double", isa_compiled_list());
       std::fprintf(out, "  labels  : mean %.6g, variance %.6g\n", mean, sum2 / n - mean * mean);
@@ -203,10 +205,9 @@ int cmd_data(int argc, char** argv) {
     if (!s.ok()) return report(s);
   }
   if (r > d) {
-    return report(Status::error(Code::invalid_argument, "--r",
-                                "r = %llu exceeds d = %llu (allowed: 1..min(d, 64))",
-                                static_cast<unsigned long long>(r),
-                                static_cast<unsigned long long>(d)));
+    return report(Status::error(
+        Code::invalid_argument, "--r", "r = %llu exceeds d = %llu (allowed: 1..min(d, 64))",
+        static_cast<unsigned long long>(r), static_cast<unsigned long long>(d)));
   }
   parse_dataset(dataset.c_str(), "--dataset", &o.dataset);
   o.model.d = d;

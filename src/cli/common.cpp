@@ -14,8 +14,7 @@ int report(const Status& status) {
   char line[Status::kFieldCapacity + Status::kMessageCapacity + 8];
   std::fprintf(stderr, "mimkit: %s\n", status.describe(line, sizeof line));
   const bool usage = status.code() == Code::invalid_argument ||
-                     status.code() == Code::parse_error ||
-                     status.code() == Code::unsupported_isa;
+                     status.code() == Code::parse_error || status.code() == Code::unsupported_isa;
   return usage ? kExitUsage : kExitFailure;
 }
 
@@ -42,8 +41,8 @@ Status open_output(const std::string& path, bool force, std::FILE** out) {
   }
   *out = std::fopen(path.c_str(), "wb");
   if (*out == nullptr) {
-    return Status::error(Code::io_error, "--out", "cannot open '%s' for writing: %s",
-                         path.c_str(), std::strerror(errno));
+    return Status::error(Code::io_error, "--out", "cannot open '%s' for writing: %s", path.c_str(),
+                         std::strerror(errno));
   }
   return Status();
 }

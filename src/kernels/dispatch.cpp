@@ -21,33 +21,43 @@ const Table<double>* table_f64_neon() noexcept;
 
 const Table<float>* table_f32(Isa isa) noexcept {
   switch (isa) {
-    case Isa::scalar: return table_f32_scalar();
+    case Isa::scalar:
+      return table_f32_scalar();
 #if defined(MIMKIT_HAVE_AVX2)
-    case Isa::avx2: return table_f32_avx2();
+    case Isa::avx2:
+      return table_f32_avx2();
 #endif
 #if defined(MIMKIT_HAVE_AVX512)
-    case Isa::avx512: return table_f32_avx512();
+    case Isa::avx512:
+      return table_f32_avx512();
 #endif
 #if defined(MIMKIT_HAVE_NEON)
-    case Isa::neon: return table_f32_neon();
+    case Isa::neon:
+      return table_f32_neon();
 #endif
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
 const Table<double>* table_f64(Isa isa) noexcept {
   switch (isa) {
-    case Isa::scalar: return table_f64_scalar();
+    case Isa::scalar:
+      return table_f64_scalar();
 #if defined(MIMKIT_HAVE_AVX2)
-    case Isa::avx2: return table_f64_avx2();
+    case Isa::avx2:
+      return table_f64_avx2();
 #endif
 #if defined(MIMKIT_HAVE_AVX512)
-    case Isa::avx512: return table_f64_avx512();
+    case Isa::avx512:
+      return table_f64_avx512();
 #endif
 #if defined(MIMKIT_HAVE_NEON)
-    case Isa::neon: return table_f64_neon();
+    case Isa::neon:
+      return table_f64_neon();
 #endif
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 

@@ -1,4 +1,5 @@
-// Kernel tables for the scalar instruction set, compiled with exactly that ISA's flags (meson.build).
+// Kernel tables for the scalar instruction set, compiled with exactly that ISA's flags
+// (meson.build).
 #define MIMKIT_KERNEL_ARCH scalar_arch
 #define MIMKIT_KERNEL_NAME scalar
 #define MIMKIT_KERNEL_ISA ::mimkit::Isa::scalar

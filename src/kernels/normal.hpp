@@ -52,11 +52,11 @@ struct FloatBits;
 template <>
 struct FloatBits<float> {
   using UInt = std::uint32_t;
-  static constexpr UInt kOne = 0x3F800000u;         // 1.0f
-  static constexpr UInt kHalf = 0x3F000000u;        // 0.5f
+  static constexpr UInt kOne = 0x3F800000u;   // 1.0f
+  static constexpr UInt kHalf = 0x3F000000u;  // 0.5f
   static constexpr UInt kMantissa = 0x007FFFFFu;
   static constexpr int kMantissaBits = 23;
-  static constexpr UInt kIntMagic = 0x4B000000u;    // 2^23: bits | small int = 2^23 + int
+  static constexpr UInt kIntMagic = 0x4B000000u;  // 2^23: bits | small int = 2^23 + int
   static constexpr float kIntMagicValue = 8388608.0f;
   static constexpr float kRoundMagic = 12582912.0f;  // 1.5 * 2^23
   static constexpr int kExponentBias = 126;          // x = m 2^e with m in [0.5, 1)
@@ -86,7 +86,8 @@ struct NormalMath {
 
   // Random bits -> value in [1, 2) with the top mantissa bits of `bits`; exact.
   static V one_to_two(const UV& bits) {
-    return vbitcast<T>((bits >> (8 * static_cast<int>(sizeof(T)) - B::kMantissaBits)) | ci(B::kOne));
+    return vbitcast<T>((bits >> (8 * static_cast<int>(sizeof(T)) - B::kMantissaBits)) |
+                       ci(B::kOne));
   }
 
   // Natural log of x in (0, 1]: x = m 2^e, m in [sqrt(1/2), sqrt(2)), then a polynomial
@@ -98,13 +99,13 @@ struct NormalMath {
 
   // Box-Muller: u1 bits -> radius, u2 bits -> angle; returns r cos(theta), r sin(theta).
   static void box_muller(const UV& bits1, const UV& bits2, V& z0, V& z1) {
-    const V u1 = c(T(2)) - one_to_two(bits1);    // (0, 1], exact
-    const V v = one_to_two(bits2) - c(T(1.5));   // [-0.5, 0.5), exact: theta = 2 pi v
+    const V u1 = c(T(2)) - one_to_two(bits1);   // (0, 1], exact
+    const V v = one_to_two(bits2) - c(T(1.5));  // [-0.5, 0.5), exact: theta = 2 pi v
     const V radius = vsqrt(c(T(-2)) * log(u1));
-    const V x4 = c(T(4)) * v;                                         // [-2, 2)
-    const V n = (x4 + c(B::kRoundMagic)) - c(B::kRoundMagic);         // nearest integer
-    const V f = x4 - n;                                               // [-0.5, 0.5], exact
-    const V phi = f * c(T(1.5707963267948966));                      // theta - n pi / 2
+    const V x4 = c(T(4)) * v;                                  // [-2, 2)
+    const V n = (x4 + c(B::kRoundMagic)) - c(B::kRoundMagic);  // nearest integer
+    const V f = x4 - n;                                        // [-0.5, 0.5], exact
+    const V phi = f * c(T(1.5707963267948966));                // theta - n pi / 2
     V s, co;
     sincos_reduced(phi, s, co);
     // Rotate by n quarter turns, n in {-2, -1, 0, 1, 2}.
@@ -290,8 +291,8 @@ void philox_words(std::uint32_t* out, std::size_t count, const std::uint32_t ctr
   constexpr std::size_t W = lanes<std::uint32_t, Arch>();
   alignas(64) std::uint32_t words[4][16];
   for (std::size_t i0 = 0; i0 < count; i0 += W) {
-    UV x0 = vload<Arch, std::uint32_t>(kIota) + vbroadcast<Arch, std::uint32_t>(
-                                                    ctr[0] + static_cast<std::uint32_t>(i0));
+    UV x0 = vload<Arch, std::uint32_t>(kIota) +
+            vbroadcast<Arch, std::uint32_t>(ctr[0] + static_cast<std::uint32_t>(i0));
     UV x1 = vbroadcast<Arch, std::uint32_t>(ctr[1]);
     UV x2 = vbroadcast<Arch, std::uint32_t>(ctr[2]);
     UV x3 = vbroadcast<Arch, std::uint32_t>(ctr[3]);

@@ -56,12 +56,12 @@ constexpr std::size_t lanes() {
 // ---------------------------------------------------------------------------------------------
 // Emulated register: element-wise loops, std-conforming IEEE operations.
 // ---------------------------------------------------------------------------------------------
-#define MIMKIT_SVEC_BINOP(op)                                              \
-  template <class T, std::size_t N>                                        \
+#define MIMKIT_SVEC_BINOP(op)                                               \
+  template <class T, std::size_t N>                                         \
   inline svec<T, N> operator op(const svec<T, N>& a, const svec<T, N>& b) { \
-    svec<T, N> r;                                                          \
-    for (std::size_t i = 0; i < N; ++i) r.v[i] = a.v[i] op b.v[i];         \
-    return r;                                                              \
+    svec<T, N> r;                                                           \
+    for (std::size_t i = 0; i < N; ++i) r.v[i] = a.v[i] op b.v[i];          \
+    return r;                                                               \
   }
 MIMKIT_SVEC_BINOP(+)
 MIMKIT_SVEC_BINOP(-)
@@ -72,12 +72,12 @@ MIMKIT_SVEC_BINOP(&)
 MIMKIT_SVEC_BINOP(|)
 #undef MIMKIT_SVEC_BINOP
 
-#define MIMKIT_SVEC_CMP(op)                                                \
-  template <class T, std::size_t N>                                        \
+#define MIMKIT_SVEC_CMP(op)                                                  \
+  template <class T, std::size_t N>                                          \
   inline sbool<T, N> operator op(const svec<T, N>& a, const svec<T, N>& b) { \
-    sbool<T, N> r;                                                         \
-    for (std::size_t i = 0; i < N; ++i) r.v[i] = a.v[i] op b.v[i];         \
-    return r;                                                              \
+    sbool<T, N> r;                                                           \
+    for (std::size_t i = 0; i < N; ++i) r.v[i] = a.v[i] op b.v[i];           \
+    return r;                                                                \
   }
 MIMKIT_SVEC_CMP(<)
 MIMKIT_SVEC_CMP(<=)
@@ -288,8 +288,8 @@ inline void vstore<scalar_arch, double>(double* p, const svec<double, 2>& x) {
 template <class Arch>
 struct MulHiLo {
   // Portable: four 16 x 16 -> 32-bit partial products, exact in 32-bit lanes.
-  static void apply(const Vec<std::uint32_t, Arch>& a, std::uint32_t b, Vec<std::uint32_t, Arch>& hi,
-                    Vec<std::uint32_t, Arch>& lo) {
+  static void apply(const Vec<std::uint32_t, Arch>& a, std::uint32_t b,
+                    Vec<std::uint32_t, Arch>& hi, Vec<std::uint32_t, Arch>& lo) {
     using V = Vec<std::uint32_t, Arch>;
     const V mask = vbroadcast<Arch, std::uint32_t>(0xFFFFu);
     const V bl = vbroadcast<Arch, std::uint32_t>(b & 0xFFFFu);
