@@ -25,23 +25,36 @@ constexpr std::uint32_t kPhiloxM1 = 0xCD9E8D57u;
 constexpr std::uint32_t kPhiloxW0 = 0x9E3779B9u;
 constexpr std::uint32_t kPhiloxW1 = 0xBB67AE85u;
 
+// The ten round keys of one seed, broadcast once per call rather than once per round.
+template <class Arch>
+struct PhiloxKeys {
+  using U = Vec<std::uint32_t, Arch>;
+  U k0[10], k1[10];
+  PhiloxKeys(std::uint32_t key0, std::uint32_t key1) {
+    for (int round = 0; round < 10; ++round) {
+      k0[round] = vbroadcast<Arch, std::uint32_t>(key0);
+      k1[round] = vbroadcast<Arch, std::uint32_t>(key1);
+      key0 += kPhiloxW0;
+      key1 += kPhiloxW1;
+    }
+  }
+};
+
 template <class Arch>
 struct Philox4x32 {
   using U = Vec<std::uint32_t, Arch>;
-  // In-place Philox4x32-10 of the counters (x0..x3) under key (k0, k1).
-  static void rounds(U& x0, U& x1, U& x2, U& x3, std::uint32_t k0, std::uint32_t k1) {
+  // In-place Philox4x32-10 of the counters (x0..x3) under the round keys.
+  static void rounds(U& x0, U& x1, U& x2, U& x3, const PhiloxKeys<Arch>& keys) {
     for (int round = 0; round < 10; ++round) {
       U hi0, lo0, hi1, lo1;
       MulHiLo<Arch>::apply(x0, kPhiloxM0, hi0, lo0);
       MulHiLo<Arch>::apply(x2, kPhiloxM1, hi1, lo1);
-      const U n0 = hi1 ^ x1 ^ vbroadcast<Arch, std::uint32_t>(k0);
-      const U n2 = hi0 ^ x3 ^ vbroadcast<Arch, std::uint32_t>(k1);
+      const U n0 = hi1 ^ x1 ^ keys.k0[round];
+      const U n2 = hi0 ^ x3 ^ keys.k1[round];
       x0 = n0;
       x1 = lo1;
       x2 = n2;
       x3 = lo0;
-      k0 += kPhiloxW0;
-      k1 += kPhiloxW1;
     }
   }
 };
@@ -207,7 +220,7 @@ template <class Arch>
 struct NormalBlock<Arch, float> {
   static constexpr std::size_t kSize = 64;
   static void fill(float* out, std::uint32_t block, std::uint32_t row_lo, std::uint32_t row_hi,
-                   std::uint32_t stream, std::uint32_t k0, std::uint32_t k1) {
+                   std::uint32_t stream, const PhiloxKeys<Arch>& keys) {
     using UV = Vec<std::uint32_t, Arch>;
     using M = NormalMath<Arch, float>;
     constexpr std::size_t W = lanes<std::uint32_t, Arch>();
@@ -216,7 +229,7 @@ struct NormalBlock<Arch, float> {
       UV x1 = vbroadcast<Arch, std::uint32_t>(row_lo);
       UV x2 = vbroadcast<Arch, std::uint32_t>(row_hi);
       UV x3 = vbroadcast<Arch, std::uint32_t>(stream);
-      Philox4x32<Arch>::rounds(x0, x1, x2, x3, k0, k1);
+      Philox4x32<Arch>::rounds(x0, x1, x2, x3, keys);
       Vec<float, Arch> z0, z1, z2, z3;
       M::box_muller(x0, x1, z0, z1);
       M::box_muller(x2, x3, z2, z3);
@@ -232,7 +245,7 @@ template <class Arch>
 struct NormalBlock<Arch, double> {
   static constexpr std::size_t kSize = 32;
   static void fill(double* out, std::uint32_t block, std::uint32_t row_lo, std::uint32_t row_hi,
-                   std::uint32_t stream, std::uint32_t k0, std::uint32_t k1) {
+                   std::uint32_t stream, const PhiloxKeys<Arch>& keys) {
     using UV = Vec<std::uint32_t, Arch>;
     using M = NormalMath<Arch, double>;
     constexpr std::size_t W = lanes<std::uint32_t, Arch>();
@@ -241,7 +254,7 @@ struct NormalBlock<Arch, double> {
       UV x1 = vbroadcast<Arch, std::uint32_t>(row_lo);
       UV x2 = vbroadcast<Arch, std::uint32_t>(row_hi);
       UV x3 = vbroadcast<Arch, std::uint32_t>(stream);
-      Philox4x32<Arch>::rounds(x0, x1, x2, x3, k0, k1);
+      Philox4x32<Arch>::rounds(x0, x1, x2, x3, keys);
       Vec<double, Arch> z0, z1, z2, z3;
       M::box_muller(vbitcast<std::uint64_t>(x0), vbitcast<std::uint64_t>(x1), z0, z1);
       M::box_muller(vbitcast<std::uint64_t>(x2), vbitcast<std::uint64_t>(x3), z2, z3);
@@ -260,8 +273,8 @@ void normals(T* out, std::uint64_t j0, std::size_t n, std::uint64_t seed, std::u
              std::uint32_t stream) {
   using Block = NormalBlock<Arch, T>;
   constexpr std::size_t kBlock = Block::kSize;
-  const auto k0 = static_cast<std::uint32_t>(seed);
-  const auto k1 = static_cast<std::uint32_t>(seed >> 32);
+  const PhiloxKeys<Arch> keys(static_cast<std::uint32_t>(seed),
+                              static_cast<std::uint32_t>(seed >> 32));
   const auto row_lo = static_cast<std::uint32_t>(row);
   const auto row_hi = static_cast<std::uint32_t>(row >> 32);
   std::size_t done = 0;
@@ -271,10 +284,10 @@ void normals(T* out, std::uint64_t j0, std::size_t n, std::uint64_t seed, std::u
     const std::size_t offset = static_cast<std::size_t>(j % kBlock);
     const std::size_t take = (kBlock - offset < n - done) ? kBlock - offset : n - done;
     if (offset == 0 && take == kBlock) {
-      Block::fill(out + done, static_cast<std::uint32_t>(block), row_lo, row_hi, stream, k0, k1);
+      Block::fill(out + done, static_cast<std::uint32_t>(block), row_lo, row_hi, stream, keys);
     } else {
       alignas(64) T scratch[kBlock];
-      Block::fill(scratch, static_cast<std::uint32_t>(block), row_lo, row_hi, stream, k0, k1);
+      Block::fill(scratch, static_cast<std::uint32_t>(block), row_lo, row_hi, stream, keys);
       for (std::size_t i = 0; i < take; ++i) out[done + i] = scratch[offset + i];
     }
     done += take;
@@ -290,13 +303,14 @@ void philox_words(std::uint32_t* out, std::size_t count, const std::uint32_t ctr
   using UV = Vec<std::uint32_t, Arch>;
   constexpr std::size_t W = lanes<std::uint32_t, Arch>();
   alignas(64) std::uint32_t words[4][16];
+  const PhiloxKeys<Arch> keys(key[0], key[1]);
   for (std::size_t i0 = 0; i0 < count; i0 += W) {
     UV x0 = vload<Arch, std::uint32_t>(kIota) +
             vbroadcast<Arch, std::uint32_t>(ctr[0] + static_cast<std::uint32_t>(i0));
     UV x1 = vbroadcast<Arch, std::uint32_t>(ctr[1]);
     UV x2 = vbroadcast<Arch, std::uint32_t>(ctr[2]);
     UV x3 = vbroadcast<Arch, std::uint32_t>(ctr[3]);
-    Philox4x32<Arch>::rounds(x0, x1, x2, x3, key[0], key[1]);
+    Philox4x32<Arch>::rounds(x0, x1, x2, x3, keys);
     const UV* xs[4] = {&x0, &x1, &x2, &x3};
     for (int w = 0; w < 4; ++w) {
       __builtin_memcpy(words[w], xs[w], sizeof(UV));

@@ -342,8 +342,9 @@ struct MulHiLo<xsimd::avx512bw> {
     const __m512i bv = _mm512_set1_epi32(static_cast<int>(b));
     const __m512i even = _mm512_mul_epu32(av, bv);
     const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(av, 32), bv);
-    hi = V(_mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 32), odd));
-    lo = V(_mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32)));
+    // One merge-masked shuffle per half: move each product's high (low) word into place.
+    hi = V(_mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB));
+    lo = V(_mm512_mask_shuffle_epi32(even, 0xAAAA, odd, _MM_PERM_CCAA));
   }
 };
 #endif
