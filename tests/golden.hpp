@@ -4,4 +4,4 @@
 
 // mimkit data --d 100 --r 3 --link "he2(z1)+z2*z3" --n 1000 --seed 7 --format hash [--dtype ...]
 #define MIMKIT_GOLDEN_DATA_F32 "bb485b39d966d390"
-#define MIMKIT_GOLDEN_DATA_F64 "b5f89675a18f6a4c"
+#define MIMKIT_GOLDEN_DATA_F64 "4077cb52b7f4859a"

@@ -13,10 +13,11 @@ namespace mimkit {
 namespace kernels {
 namespace {
 
-// C[MR x NV*W] (+)= A[MR x K] B[K x NV*W].
-template <class Arch, class T, int MR, int NV>
-inline void gemm_nn_micro(std::size_t K, const T* A, std::size_t lda, const T* B, std::size_t ldb,
-                          T* C, std::size_t ldc, bool accumulate) {
+// C[MR x NV*W] (+)= op(A)[MR x K] B[K x NV*W], op(A) = A (A_T false: A[i * lda + k]) or
+// A^T (A_T true: A[k * lda + i]).
+template <class Arch, class T, int MR, int NV, bool A_T>
+inline void gemm_micro(std::size_t K, const T* A, std::size_t lda, const T* B, std::size_t ldb,
+                       T* C, std::size_t ldc, bool accumulate) {
   using V = Vec<T, Arch>;
   constexpr std::size_t W = lanes<T, Arch>();
   V acc[MR][NV];
@@ -30,7 +31,8 @@ inline void gemm_nn_micro(std::size_t K, const T* A, std::size_t lda, const T* B
     V b[NV];
     for (int v = 0; v < NV; ++v) b[v] = vload<Arch, T>(B + k * ldb + v * W);
     for (int i = 0; i < MR; ++i) {
-      const V a = vbroadcast<Arch, T>(A[static_cast<std::size_t>(i) * lda + k]);
+      const std::size_t ia = static_cast<std::size_t>(i);
+      const V a = vbroadcast<Arch, T>(A_T ? A[k * lda + ia] : A[ia * lda + k]);
       for (int v = 0; v < NV; ++v) acc[i][v] = vfma(a, b[v], acc[i][v]);
     }
   }
@@ -41,17 +43,33 @@ inline void gemm_nn_micro(std::size_t K, const T* A, std::size_t lda, const T* B
   }
 }
 
-template <class Arch, class T, int NV>
-inline void gemm_nn_column_panel(std::size_t M, std::size_t K, const T* A, std::size_t lda,
-                                 const T* B, std::size_t ldb, T* C, std::size_t ldc,
-                                 bool accumulate) {
+template <class Arch, class T, int NV, bool A_T>
+inline void gemm_column_panel(std::size_t M, std::size_t K, const T* A, std::size_t lda,
+                              const T* B, std::size_t ldb, T* C, std::size_t ldc,
+                              bool accumulate) {
   constexpr int MR = 4;
   std::size_t i = 0;
   for (; i + MR <= M; i += MR) {
-    gemm_nn_micro<Arch, T, MR, NV>(K, A + i * lda, lda, B, ldb, C + i * ldc, ldc, accumulate);
+    const T* a = A_T ? A + i : A + i * lda;
+    gemm_micro<Arch, T, MR, NV, A_T>(K, a, lda, B, ldb, C + i * ldc, ldc, accumulate);
   }
   for (; i < M; ++i) {
-    gemm_nn_micro<Arch, T, 1, NV>(K, A + i * lda, lda, B, ldb, C + i * ldc, ldc, accumulate);
+    const T* a = A_T ? A + i : A + i * lda;
+    gemm_micro<Arch, T, 1, NV, A_T>(K, a, lda, B, ldb, C + i * ldc, ldc, accumulate);
+  }
+}
+
+template <class Arch, class T, bool A_T>
+void gemm(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda, const T* B,
+          std::size_t ldb, T* C, std::size_t ldc, bool accumulate) {
+  constexpr std::size_t W = lanes<T, Arch>();
+  constexpr int NV = 2;
+  std::size_t j = 0;
+  for (; j + NV * W <= N; j += NV * W) {
+    gemm_column_panel<Arch, T, NV, A_T>(M, K, A, lda, B + j, ldb, C + j, ldc, accumulate);
+  }
+  for (; j < N; j += W) {
+    gemm_column_panel<Arch, T, 1, A_T>(M, K, A, lda, B + j, ldb, C + j, ldc, accumulate);
   }
 }
 
@@ -60,15 +78,15 @@ inline void gemm_nn_column_panel(std::size_t M, std::size_t K, const T* A, std::
 template <class Arch, class T>
 void gemm_nn(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda, const T* B,
              std::size_t ldb, T* C, std::size_t ldc, bool accumulate) {
-  constexpr std::size_t W = lanes<T, Arch>();
-  constexpr int NV = 2;
-  std::size_t j = 0;
-  for (; j + NV * W <= N; j += NV * W) {
-    gemm_nn_column_panel<Arch, T, NV>(M, K, A, lda, B + j, ldb, C + j, ldc, accumulate);
-  }
-  for (; j < N; j += W) {
-    gemm_nn_column_panel<Arch, T, 1>(M, K, A, lda, B + j, ldb, C + j, ldc, accumulate);
-  }
+  gemm<Arch, T, false>(M, N, K, A, lda, B, ldb, C, ldc, accumulate);
+}
+
+// C[M x N] (+)= A^T B with A K x M (leading dimension lda) and B K x N: each C element sums its
+// K terms in order. N a multiple of 16.
+template <class Arch, class T>
+void gemm_tn(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda, const T* B,
+             std::size_t ldb, T* C, std::size_t ldc, bool accumulate) {
+  gemm<Arch, T, true>(M, N, K, A, lda, B, ldb, C, ldc, accumulate);
 }
 
 }  // namespace

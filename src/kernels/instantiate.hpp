@@ -2,6 +2,7 @@
 // defining MIMKIT_KERNEL_ARCH (the xsimd architecture) and MIMKIT_KERNEL_NAME (a suffix).
 #pragma once
 
+#include "activation.hpp"
 #include "gemm.hpp"
 #include "kernels.hpp"
 #include "normal.hpp"
@@ -17,6 +18,8 @@ const Table<float>* MIMKIT_CONCAT(table_f32_, MIMKIT_KERNEL_NAME)() noexcept {
       MIMKIT_KERNEL_ISA,
       &normals<MIMKIT_KERNEL_ARCH, float>,
       &gemm_nn<MIMKIT_KERNEL_ARCH, float>,
+      &gemm_tn<MIMKIT_KERNEL_ARCH, float>,
+      &activation<MIMKIT_KERNEL_ARCH, float>,
       &philox_words<MIMKIT_KERNEL_ARCH>,
   };
   return &table;
@@ -27,6 +30,8 @@ const Table<double>* MIMKIT_CONCAT(table_f64_, MIMKIT_KERNEL_NAME)() noexcept {
       MIMKIT_KERNEL_ISA,
       &normals<MIMKIT_KERNEL_ARCH, double>,
       &gemm_nn<MIMKIT_KERNEL_ARCH, double>,
+      &gemm_tn<MIMKIT_KERNEL_ARCH, double>,
+      &activation<MIMKIT_KERNEL_ARCH, double>,
       &philox_words<MIMKIT_KERNEL_ARCH>,
   };
   return &table;

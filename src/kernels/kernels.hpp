@@ -24,6 +24,17 @@ struct Table {
   void (*gemm_nn)(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda,
                   const T* B, std::size_t ldb, T* C, std::size_t ldc, bool accumulate);
 
+  /// C[M x N] = A^T B (or C += A^T B) with A K x M (leading dimension lda), B K x N; each C
+  /// element is summed over k in order with fma. N a multiple of 16.
+  void (*gemm_tn)(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda,
+                  const T* B, std::size_t ldb, T* C, std::size_t ldc, bool accumulate);
+
+  /// For i < rows, j < cols (cols a multiple of 16): z = Z[i, j] + b[j], S[i, j] = sigma(z),
+  /// Dp[i, j] = sigma'(z), S and Dp with leading dimension lds, either may be null.
+  /// kind: 0 logcosh, 1 quadratic, 2 relu (the Activation enum's order).
+  void (*activation)(int kind, std::size_t rows, std::size_t cols, const T* Z, std::size_t ldz,
+                     const T* b, T* S, T* Dp, std::size_t lds);
+
   /// out[4 i + w] = word w of Philox4x32-10 at counter (ctr0 + i, ctr1, ctr2, ctr3), key.
   void (*philox_words)(std::uint32_t* out, std::size_t count, const std::uint32_t ctr[4],
                        const std::uint32_t key[2]);

@@ -171,7 +171,8 @@ inline Vec<T, Arch> NormalMath<Arch, T>::log(const V& x) {
     q = vfma(q, m, c(T(2.31251620126765340583E1)));
     y = m * vdiv(z * p, q);
   }
-  y = vfma(e, c(T(-2.12194440e-4)), y);
+  // log 2 = 0.693359375 - 2.121944400546905827679e-4: the first part times e is exact.
+  y = vfma(e, c(T(-2.121944400546905827679e-4)), y);
   y = vfma(c(T(-0.5)), z, y);
   V r = m + y;
   r = vfma(e, c(T(0.693359375)), r);
