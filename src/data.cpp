@@ -32,6 +32,8 @@ const char* dataset_name(Dataset dataset) noexcept {
       return "fit2";
     case Dataset::test:
       return "test";
+    case Dataset::online:
+      return "online";
   }
   return "unknown";
 }
@@ -350,23 +352,37 @@ Status DataSet<T>::init(const Model<T>& model, Dataset dataset, std::uint64_t n,
 
 template <class T>
 Status DataSet<T>::tile(std::size_t t, Tile<T>* out, std::size_t worker) const noexcept {
+  if (model_ != nullptr && t >= tiles_) {
+    return Status::error(Code::invalid_argument, "tile", "tile %zu is out of range (0..%zu)", t,
+                         tiles_ - 1);
+  }
+  const std::uint64_t row0 = static_cast<std::uint64_t>(t) * tile_rows_;
+  const std::size_t count =
+      static_cast<std::size_t>(n_ - row0 < tile_rows_ ? n_ - row0 : tile_rows_);
+  return rows(row0, count, out, worker);
+}
+
+template <class T>
+Status DataSet<T>::rows(std::uint64_t row0, std::size_t count, Tile<T>* out,
+                        std::size_t worker) const noexcept {
   if (model_ == nullptr) {
     return Status::error(Code::invalid_argument, "dataset", "the dataset is not initialised");
   }
-  if (t >= tiles_) {
-    return Status::error(Code::invalid_argument, "tile", "tile %zu is out of range (0..%zu)", t,
-                         tiles_ - 1);
+  if (count > tile_rows_ || row0 > n_ || count > n_ - row0) {
+    return Status::error(Code::invalid_argument, "rows",
+                         "rows %llu..%llu are out of range (a dataset of %llu rows, at most %zu "
+                         "per call)",
+                         static_cast<unsigned long long>(row0),
+                         static_cast<unsigned long long>(row0 + count),
+                         static_cast<unsigned long long>(n_), tile_rows_);
   }
   if (worker >= workers_) {
     return Status::error(Code::invalid_argument, "worker", "worker %zu is out of range (0..%zu)",
                          worker, workers_ - 1);
   }
-  const std::uint64_t row0 = static_cast<std::uint64_t>(t) * tile_rows_;
-  const std::size_t rows =
-      static_cast<std::size_t>(n_ - row0 < tile_rows_ ? n_ - row0 : tile_rows_);
   out->ldx = ldx_;
   out->row0 = row0;
-  out->rows = rows;
+  out->rows = count;
   if (mode_ == DataMode::materialize) {
     out->X = x_ + static_cast<std::size_t>(row0) * ldx_;
     out->y = y_ + row0;
@@ -374,7 +390,7 @@ Status DataSet<T>::tile(std::size_t t, Tile<T>* out, std::size_t worker) const n
   }
   T* x = x_ + worker * tile_rows_ * ldx_;
   T* y = y_ + worker * tile_rows_;
-  MIMKIT_TRY(model_->generate(dataset_, row0, rows, x, ldx_, y));
+  MIMKIT_TRY(model_->generate(dataset_, row0, count, x, ldx_, y));
   out->X = x;
   out->y = y;
   return Status();

@@ -59,3 +59,54 @@ TEST_CASE_TEMPLATE("generating data performs zero heap allocations after setup",
   CHECK(allocations == 0);
   CHECK(checksum == checksum);  // the loop's results were used
 }
+
+TEST_CASE("training performs zero heap allocations after setup in every mode") {
+  struct Mode {
+    const char* name;
+    DataMode data;
+    Variant variant;
+    bool spectral;
+    Phase2Solver phase2;
+  };
+  const Mode modes[] = {
+      {"materialize", DataMode::materialize, Variant::layerwise, false, Phase2Solver::exact},
+      {"stream", DataMode::stream, Variant::layerwise, false, Phase2Solver::exact},
+      {"online", DataMode::stream, Variant::online, false, Phase2Solver::gd},
+      {"spectral", DataMode::materialize, Variant::dls22, true, Phase2Solver::exact},
+  };
+  for (const Mode& mode : modes) {
+    CAPTURE(mode.name);
+    RunConfig c;
+    c.d = 24;
+    c.n1 = 300;
+    c.n2 = 200;
+    c.ntest = 100;
+    c.m = 8;
+    c.T1 = 3;
+    c.T2 = 5;
+    c.batch = 50;
+    c.tile_rows = 64;
+    c.trace = 3;
+    c.mode = mode.data;
+    c.variant = mode.variant;
+    c.spectral = mode.spectral;
+    c.spectral_iters = 3;
+    c.preprocess = mode.variant == Variant::dls22;
+    c.phase2 = mode.phase2;
+    Execution exec;
+    exec.isa = isa_best();
+    exec.threads = 2;
+    Status st;
+    Arena arena = Arena::owned(plan<float>(c, 2), &st);
+    REQUIRE(st.ok());
+    Trainer<float> trainer;
+    REQUIRE(trainer.init(c, exec, arena).ok());
+    Report* report = new Report;
+    mimkit_test::arm_allocation_counter();
+    st = trainer.train(report);
+    const std::size_t allocations = mimkit_test::disarm_allocation_counter();
+    delete report;
+    REQUIRE_MESSAGE(st.ok(), st.message());
+    CHECK(allocations == 0);
+  }
+}

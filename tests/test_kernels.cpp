@@ -70,8 +70,8 @@ TEST_CASE_TEMPLATE("matrix products are bit-identical on every ISA", T, float, d
   const auto A = gaussian<T>(M * K, 5), B = gaussian<T>(K * N, 6), At = gaussian<T>(K * M, 7);
   std::vector<T> ref(M * N), ref_t(M * N);
   kernels::table<T>(Isa::scalar)->gemm_nn(M, N, K, A.data(), K, B.data(), N, ref.data(), N, false);
-  kernels::table<T>(Isa::scalar)->gemm_tn(M, N, K, At.data(), M, B.data(), N, ref_t.data(), N,
-                                          false);
+  kernels::table<T>(Isa::scalar)
+      ->gemm_tn(M, N, K, At.data(), M, B.data(), N, ref_t.data(), N, false);
   for (Isa isa : mimkit_test::runnable_isas()) {
     const std::string isa_str = mimkit::isa_name(isa);
     CAPTURE(isa_str);

@@ -13,9 +13,10 @@ namespace mimkit {
 
 /// The three independent datasets of a run.
 enum class Dataset : std::uint32_t {
-  fit1 = 0,  ///< phase 1 (inner layer), n1 rows
-  fit2 = 1,  ///< phase 2 (outer layer), n2 rows
-  test = 2,  ///< test error, n_test rows
+  fit1 = 0,    ///< phase 1 (inner layer), n1 rows
+  fit2 = 1,    ///< phase 2 (outer layer), n2 rows
+  test = 2,    ///< test error, n_test rows
+  online = 3,  ///< fresh samples for one-pass (online SGD) training
 };
 const char* dataset_name(Dataset dataset) noexcept;
 /// "fit1", "fit2" or "test"; anything else is Code::invalid_argument naming `field`.
@@ -115,8 +116,13 @@ class DataSet {
   DataMode mode() const noexcept { return mode_; }
 
   /// Tile t (0 <= t < tile_count()). In stream mode the view stays valid until the next
-  /// tile() call with the same worker.
+  /// tile() or rows() call with the same worker.
   Status tile(std::size_t t, Tile<T>* out, std::size_t worker = 0) const noexcept;
+
+  /// Any `count` consecutive rows from row0 (count <= tile_rows(), row0 + count <= rows()),
+  /// same validity rules as tile().
+  Status rows(std::uint64_t row0, std::size_t count, Tile<T>* out,
+              std::size_t worker = 0) const noexcept;
 
  private:
   const Model<T>* model_ = nullptr;

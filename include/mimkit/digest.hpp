@@ -20,9 +20,11 @@ class Digest {
   }
   std::uint64_t value() const noexcept { return state_; }
   /// 16 lowercase hex digits and a NUL into out[0..17).
-  void hex(char out[17]) const noexcept {
+  void hex(char out[17]) const noexcept { to_hex(state_, out); }
+  /// Any 64-bit value as 16 lowercase hex digits and a NUL.
+  static void to_hex(std::uint64_t value, char out[17]) noexcept {
     static const char kDigits[] = "0123456789abcdef";
-    for (int i = 0; i < 16; ++i) out[i] = kDigits[(state_ >> (60 - 4 * i)) & 0xF];
+    for (int i = 0; i < 16; ++i) out[i] = kDigits[(value >> (60 - 4 * i)) & 0xF];
     out[16] = '\0';
   }
 

@@ -2,10 +2,22 @@
 // the process exit code.
 #pragma once
 
+#include "mimkit/config.hpp"
+#include "mimkit/status.hpp"
+
 namespace mimkit {
 namespace cli {
 
+class Args;
+
 int cmd_data(int argc, char** argv);
+int cmd_run(int argc, char** argv);
+int cmd_presets(int argc, char** argv);
+int cmd_sweep(int argc, char** argv);
+int cmd_merge(int argc, char** argv);
+
+/// RunConfig from --preset, --config and --set (in that order), resolved and validated.
+Status build_config(const Args& args, RunConfig* config);
 
 }  // namespace cli
 }  // namespace mimkit

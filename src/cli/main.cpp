@@ -16,6 +16,10 @@ const char kHelp[] =
     "\n"
     "commands:\n"
     "  data        generate a dataset of y = g(U x) + tau xi (csv, npy, digest or summary)\n"
+    "  run         train the two-layer network layer by layer; one JSON line of metrics\n"
+    "  presets     list the named configurations\n"
+    "  sweep       run a grid of configurations x seeds into a JSONL file (shards, resume)\n"
+    "  merge       combine sweep shard files, checking for missing and duplicate points\n"
     "\n"
     "options:\n"
     "  --help      this text\n"
@@ -55,7 +59,12 @@ int main(int argc, char** argv) {
   }
   if (std::strcmp(command, "--version") == 0) return version();
   if (std::strcmp(command, "data") == 0) return mimkit::cli::cmd_data(argc, argv);
-  const std::string guess = mimkit::cli::closest(command, {"data", "--help", "--version"});
+  if (std::strcmp(command, "run") == 0) return mimkit::cli::cmd_run(argc, argv);
+  if (std::strcmp(command, "presets") == 0) return mimkit::cli::cmd_presets(argc, argv);
+  if (std::strcmp(command, "sweep") == 0) return mimkit::cli::cmd_sweep(argc, argv);
+  if (std::strcmp(command, "merge") == 0) return mimkit::cli::cmd_merge(argc, argv);
+  const std::string guess = mimkit::cli::closest(
+      command, {"data", "run", "presets", "sweep", "merge", "--help", "--version"});
   std::fprintf(stderr, "mimkit: unknown command '%s'%s%s%s (see mimkit --help)\n", command,
                guess.empty() ? "" : "; did you mean '", guess.c_str(), guess.empty() ? "" : "'");
   return mimkit::cli::kExitUsage;

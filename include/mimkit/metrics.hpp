@@ -1,0 +1,43 @@
+// Recovery metrics of ALGORITHM.md section 6: how much of span U a weight matrix or a spectral
+// estimate has found.
+#pragma once
+
+#include <cstddef>
+
+#include "mimkit/link.hpp"
+#include "mimkit/status.hpp"
+
+namespace mimkit {
+
+/// Comparison of span U (r orthonormal rows) with an estimated r-dimensional subspace V.
+struct SubspaceMetrics {
+  std::size_t r = 0;
+  double cosines[Link::kMaxR] = {};        ///< principal cosines, descending, in [0, 1]
+  double min_cosine = 0;                   ///< cosines[r - 1]; ~1 full recovery, ~0 collapse
+  double subspace_distance = 1;            ///< ||P_U - P_V||_op = sin(theta_max)
+  double per_direction[Link::kMaxR] = {};  ///< ||P_V u_k|| for each row u_k of U
+};
+
+/// Doubles of workspace the metric functions below need for these sizes.
+std::size_t metrics_workspace(std::size_t m, std::size_t d, std::size_t r) noexcept;
+
+/// alignment = ||W U^T||_F^2 / ||W||_F^2: the share of W's mass inside span U, in [0, 1].
+/// W is m x d (leading dimension ldw), U is r x d with orthonormal rows. O(m d r).
+/// Returns 0 for W = 0.
+template <class T>
+double alignment(const T* W, std::size_t m, std::size_t d, std::size_t ldw, const T* U,
+                 std::size_t r) noexcept;
+
+/// Compares span U with span V, both r x d with orthonormal rows (double). O(r^2 d + r^3).
+SubspaceMetrics compare_subspaces(const double* U, const double* V, std::size_t r,
+                                  std::size_t d) noexcept;
+
+/// Compares span U (r x d, T) with the top-r right singular subspace of W (m x d, ldw).
+/// `work` holds metrics_workspace(m, d, r) doubles. O(m^2 d + m^3).
+/// Code::numerical_error if W has NaN/Inf; if W has rank < r the missing directions count as
+/// cosine 0.
+template <class T>
+Status weight_metrics(const T* W, std::size_t m, std::size_t d, std::size_t ldw, const T* U,
+                      std::size_t r, double* work, SubspaceMetrics* out) noexcept;
+
+}  // namespace mimkit

@@ -1,0 +1,53 @@
+// A fixed pool of worker threads, created once at setup. run() hands out work items
+// dynamically; callers make results independent of which worker takes which item (each item
+// writes only its own outputs), so the thread count never changes a result.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <thread>
+
+#include "mimkit/status.hpp"
+
+namespace mimkit {
+
+class ThreadPool {
+ public:
+  static constexpr std::size_t kMaxThreads = 256;
+  /// A work item: `item` < items, `worker` < threads() identifies the caller's scratch.
+  using Task = void (*)(void* context, std::size_t item, std::size_t worker);
+
+  ThreadPool() = default;
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+  ~ThreadPool();
+
+  /// Starts threads - 1 workers (the calling thread is worker 0). 1 <= threads <= kMaxThreads.
+  Status start(std::size_t threads) noexcept;
+  std::size_t threads() const noexcept { return threads_; }
+
+  /// Runs task(context, i, worker) for i = 0..items-1 and returns when all are done.
+  /// Allocation-free; not reentrant.
+  void run(std::size_t items, Task task, void* context) noexcept;
+
+ private:
+  void worker_loop(std::size_t worker) noexcept;
+  void drain(std::size_t worker) noexcept;
+
+  std::size_t threads_ = 1;
+  std::thread workers_[kMaxThreads];
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable done_;
+  std::size_t generation_ = 0;
+  std::size_t busy_ = 0;
+  bool stop_ = false;
+  Task task_ = nullptr;
+  void* context_ = nullptr;
+  std::size_t items_ = 0;
+  std::atomic<std::size_t> next_{0};
+};
+
+}  // namespace mimkit
