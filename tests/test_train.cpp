@@ -300,6 +300,7 @@ TEST_CASE("past the sweet spot every neuron collapses onto the top direction (ca
   RunConfig c;
   REQUIRE(apply_preset(&c, "calibration").ok());
   c.spectral = false;
+  c.m = 16;  // the same dynamics with a quarter of the work (keeps the qemu run short)
   c.T1 = 60;
   Run<float> sweet(c);
   REQUIRE(sweet.train().ok());
@@ -317,6 +318,7 @@ TEST_CASE("E4: absolute and Huber losses find both directions where the squared 
   // (about 0.5); at alpha = 128 the contrast is clean (ALGORITHM.md section 7, E4).
   c.d = 64;
   c.alpha = 128;
+  c.m = 16;
   std::strcpy(c.link, "he4(z1)/sqrt(24) + he2(z2)/sqrt(2)");
   c.T1 = 40;
   c.beta1 = 0.6;
