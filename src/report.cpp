@@ -72,6 +72,10 @@ std::size_t report_json(const Report& rep, const char* dtype, char* out,
   w.put("{\"config\": %s, \"version\": \"%s\", \"isa\": \"%s\", \"dtype\": \"%s\", ", config,
         version(), isa_name(rep.isa), dtype);
   w.put("\"threads\": %zu, \"footprint_bytes\": %zu, ", rep.threads, rep.footprint_bytes);
+  if (rep.custom_activation || rep.custom_loss) {
+    w.put("\"custom\": {\"activation\": %s, \"loss\": %s}, ",
+          rep.custom_activation ? "true" : "false", rep.custom_loss ? "true" : "false");
+  }
   w.put("\"timings\": {\"phase1_s\": ");
   w.number(rep.timings.phase1_s);
   w.put(", \"phase1_step_s\": ");

@@ -33,7 +33,14 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 struct LossFn {
   Loss kind;
   double delta;
+  void (*custom)(double t, double y, double* value, double* slope, void* user) = nullptr;
+  void* user = nullptr;
   double value(double t, double y) const {
+    if (custom != nullptr) {
+      double v = 0, sl = 0;
+      custom(t, y, &v, &sl, user);
+      return v;
+    }
     const double e = t - y;
     const double ae = std::fabs(e);
     switch (kind) {
@@ -47,6 +54,11 @@ struct LossFn {
     return 0;
   }
   double slope(double t, double y) const {
+    if (custom != nullptr) {
+      double v = 0, sl = 0;
+      custom(t, y, &v, &sl, user);
+      return sl;
+    }
     const double e = t - y;
     switch (kind) {
       case Loss::squared:
@@ -111,6 +123,7 @@ struct State {
   const kernels::Table<T>* k = nullptr;
   const kernels::Table<double>* k64 = nullptr;
   LossFn loss{Loss::squared, 1.0};
+  CustomFunctions custom;
   Link link;
   Model<T> model;
   DataSet<T> fit1, fit2, test, online;
@@ -304,6 +317,25 @@ const T* tile_labels(State<T>& s, const Tile<T>& tl, std::size_t w) {
   return nullptr;  // caller reads column 0 of Yw
 }
 
+// sigma and sigma' of Z + b for a tile: the kernel, or the user's function element by element.
+template <class T>
+void activate(const State<T>& s, bool phase2, std::size_t rows, const T* Z, T* S, T* Dp) {
+  const bool custom = s.custom.activation != nullptr && (!phase2 || s.custom.activation_in_phase2);
+  if (!custom) {
+    const int kind = static_cast<int>(phase2 ? s.cfg.activation2 : s.cfg.activation);
+    s.k->activation(kind, rows, s.mpad, Z, s.mpad, s.b, S, Dp, s.mpad);
+    return;
+  }
+  for (std::size_t i = 0; i < rows; ++i) {
+    for (std::size_t j = 0; j < s.mpad; ++j) {
+      double v = 0, sl = 0;
+      s.custom.activation(static_cast<double>(Z[i * s.mpad + j] + s.b[j]), &v, &sl, s.custom.user);
+      if (S != nullptr) S[i * s.mpad + j] = static_cast<T>(v);
+      if (Dp != nullptr) Dp[i * s.mpad + j] = static_cast<T>(sl);
+    }
+  }
+}
+
 template <class T>
 void phase1_task(void* ctx, std::size_t shard, std::size_t w) {
   Pass<T>& p = *static_cast<Pass<T>*>(ctx);
@@ -316,7 +348,6 @@ void phase1_task(void* ctx, std::size_t shard, std::size_t w) {
   T* Dp = s.Dp + w * s.tile * s.mpad;
   T* F = s.F + w * s.tile * kPad;
   const T inv_n = T(1) / static_cast<T>(p.n);
-  const int act = static_cast<int>(s.cfg.activation);
   double loss = 0;
   bool first = true;
   for (std::uint64_t r0 = begin; r0 < end; r0 += s.tile) {
@@ -328,7 +359,7 @@ void phase1_task(void* ctx, std::size_t shard, std::size_t w) {
       return;
     }
     s.k->gemm_nn(cnt, s.mpad, s.d, tl.X, tl.ldx, s.Wt, s.mpad, Z, s.mpad, false);
-    s.k->activation(act, cnt, s.mpad, Z, s.mpad, s.b, Sg, Dp, s.mpad);
+    activate(s, false, cnt, Z, Sg, Dp);
     s.k->gemm_nn(cnt, kPad, s.mpad, Sg, s.mpad, s.apad, kPad, F, kPad, false);
     const T* y = tile_labels(s, tl, w);
     const T* yw = s.Yw + w * s.tile * kPad;
@@ -442,11 +473,10 @@ void spectral_task(void* ctx, std::size_t shard, std::size_t w) {
 
 // Phase-2 features of a tile: Phi = sigma2(X W^T + b) into Sg.
 template <class T>
-void features(State<T>& s, const Tile<T>& tl, std::size_t w, T* out, std::size_t ldo) {
+void features(State<T>& s, const Tile<T>& tl, std::size_t w, T* out) {
   T* Z = s.Z + w * s.tile * s.mpad;
   s.k->gemm_nn(tl.rows, s.mpad, s.d, tl.X, tl.ldx, s.Wt, s.mpad, Z, s.mpad, false);
-  s.k->activation(static_cast<int>(s.cfg.activation2), tl.rows, s.mpad, Z, s.mpad, s.b, out,
-                  nullptr, ldo);
+  activate(s, true, tl.rows, Z, out, static_cast<T*>(nullptr));
 }
 
 // Phase-2 Gram pass over fit2: Gram_k += Phi^T Phi, rhs_k += Phi^T y, sums of y^2 and ||phi||^2.
@@ -471,7 +501,7 @@ void gram_task(void* ctx, std::size_t shard, std::size_t w) {
       return;
     }
     T* phi = s.Phi != nullptr ? s.Phi + r0 * s.mpad : Sg;
-    features(s, tl, w, phi, s.mpad);
+    features(s, tl, w, phi);
     for (std::size_t i = 0; i < cnt; ++i) {
       for (std::size_t q = 0; q < kPad; ++q) Yw[i * kPad + q] = T(0);
       Yw[i * kPad] = tl.y[i];
@@ -543,7 +573,7 @@ void test_task(void* ctx, std::size_t shard, std::size_t w) {
       s.st_sh[shard] = st;
       return;
     }
-    features(s, tl, w, Sg, s.mpad);
+    features(s, tl, w, Sg);
     s.k->gemm_nn(cnt, kPad, s.mpad, Sg, s.mpad, s.apad, kPad, F, kPad, false);
     for (std::size_t i = 0; i < cnt; ++i) {
       const double f = static_cast<double>(F[i * kPad]);
@@ -942,8 +972,8 @@ Trainer<T>::~Trainer() {
 }
 
 template <class T>
-Status Trainer<T>::init(const RunConfig& config, const Execution& execution,
-                        Arena& arena) noexcept {
+Status Trainer<T>::init(const RunConfig& config, const Execution& execution, Arena& arena,
+                        const CustomFunctions* custom) noexcept {
   if (state_ != nullptr) {
     return Status::error(Code::invalid_argument, "trainer", "init() was already called");
   }
@@ -971,6 +1001,11 @@ Status Trainer<T>::init(const RunConfig& config, const Execution& execution,
   state_ = mem;
   set_sizes(s, c, execution.threads);
   s.exec = execution;
+  if (custom != nullptr) {
+    s.custom = *custom;
+    s.loss.custom = custom->loss;
+    s.loss.user = custom->user;
+  }
   s.k = kernels::table<T>(execution.isa);
   s.k64 = kernels::table<double>(execution.isa);
   MIMKIT_TRY(Link::parse(c.link, c.r, &s.link));
@@ -1056,6 +1091,8 @@ Status Trainer<T>::train(Report* rep) noexcept {
   State<T>& s = *static_cast<State<T>*>(state_);
   const auto start = std::chrono::steady_clock::now();
   rep->config = s.cfg;
+  rep->custom_activation = s.custom.activation != nullptr;
+  rep->custom_loss = s.custom.loss != nullptr;
   rep->isa = s.exec.isa;
   rep->threads = s.P;
   rep->footprint_bytes = plan(s.cfg, s.P);
@@ -1078,16 +1115,18 @@ Status Trainer<T>::train(Report* rep) noexcept {
 }
 
 template <class T>
-Status run(const RunConfig& config, const Execution& execution, Arena& arena,
-           Report* report) noexcept {
+Status run(const RunConfig& config, const Execution& execution, Arena& arena, Report* report,
+           const CustomFunctions* custom) noexcept {
   Trainer<T> trainer;
-  MIMKIT_TRY(trainer.init(config, execution, arena));
+  MIMKIT_TRY(trainer.init(config, execution, arena, custom));
   return trainer.train(report);
 }
 
 template class Trainer<float>;
 template class Trainer<double>;
-template Status run<float>(const RunConfig&, const Execution&, Arena&, Report*) noexcept;
-template Status run<double>(const RunConfig&, const Execution&, Arena&, Report*) noexcept;
+template Status run<float>(const RunConfig&, const Execution&, Arena&, Report*,
+                           const CustomFunctions*) noexcept;
+template Status run<double>(const RunConfig&, const Execution&, Arena&, Report*,
+                            const CustomFunctions*) noexcept;
 
 }  // namespace mimkit

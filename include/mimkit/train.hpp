@@ -41,6 +41,21 @@ struct Execution {
   void* user = nullptr;           ///< passed to progress
 };
 
+/// User-supplied functions replacing a built-in activation or loss (the "C++ callable" of
+/// ALGORITHM.md sections 2-3). They are called element by element in double precision from
+/// the worker threads: they must be thread-safe and deterministic for the determinism contract
+/// to hold. Slower than the built-ins (no SIMD).
+struct CustomFunctions {
+  /// sigma(z) and sigma'(z). Replaces config.activation in phase 1, and config.activation2 in
+  /// phase 2 when activation_in_phase2 is set.
+  void (*activation)(double z, double* value, double* slope, void* user) = nullptr;
+  bool activation_in_phase2 = false;
+  /// loss(t, y) and d loss / dt at prediction t and label y. Replaces config.loss in phase 1,
+  /// phase-2 gradient descent and the spectral transform T(y) = -loss'(0, y).
+  void (*loss)(double t, double y, double* value, double* slope, void* user) = nullptr;
+  void* user = nullptr;
+};
+
 /// One point of the per-step trace (ALGORITHM.md section 6), on a log-spaced step schedule.
 struct TracePoint {
   std::size_t step = 0;   ///< phase-1 steps taken before the measurement
@@ -53,7 +68,9 @@ struct TracePoint {
 struct Report {
   static constexpr std::size_t kMaxTrace = 256;
 
-  RunConfig config;  ///< the resolved configuration
+  RunConfig config;                ///< the resolved configuration
+  bool custom_activation = false;  ///< a CustomFunctions activation replaced config's
+  bool custom_loss = false;        ///< a CustomFunctions loss replaced config's
   Isa isa = Isa::scalar;
   std::size_t threads = 1;
   std::size_t footprint_bytes = 0;  ///< arena bytes the run used (= plan())
@@ -100,8 +117,10 @@ class Trainer {
   ~Trainer();
 
   /// Validates and resolves `config`, carves the arena, builds the model and datasets, starts
-  /// the threads. The arena must outlive the Trainer.
-  Status init(const RunConfig& config, const Execution& execution, Arena& arena) noexcept;
+  /// the threads. The arena must outlive the Trainer. `custom` (copied; optional) replaces
+  /// built-in functions.
+  Status init(const RunConfig& config, const Execution& execution, Arena& arena,
+              const CustomFunctions* custom = nullptr) noexcept;
 
   /// Runs everything; fills *report. Stops with Code::numerical_error naming the step if W, a
   /// or a loss stops being finite, Code::cancelled if the progress callback says so.
@@ -125,8 +144,8 @@ class Trainer {
 
 /// plan + init + train in one call: the common case.
 template <class T>
-Status run(const RunConfig& config, const Execution& execution, Arena& arena,
-           Report* report) noexcept;
+Status run(const RunConfig& config, const Execution& execution, Arena& arena, Report* report,
+           const CustomFunctions* custom = nullptr) noexcept;
 
 /// Exact arena bytes run() needs.
 template <class T>
