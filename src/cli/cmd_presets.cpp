@@ -15,6 +15,9 @@ int cmd_presets(int argc, char** argv) {
   const Preset* all = presets(&count);
   for (std::size_t i = 0; i < count; ++i) {
     std::printf("%s\n  %s\n", all[i].name, all[i].description);
+    if (all[i].grid[0] != '\0') {
+      std::printf("  sweep grid: %s, seeds: %u\n", all[i].grid, all[i].seeds);
+    }
   }
   return kExitOk;
 }

@@ -270,6 +270,25 @@ Status run_point(const Point& pt, const Execution& exec, std::size_t points, con
   return Status();
 }
 
+std::string json_escape(const char* text) {
+  std::string out;
+  for (const char* c = text; *c != '\0'; ++c) {
+    if (*c == '"' || *c == '\\') out.push_back('\\');
+    if (static_cast<unsigned char>(*c) >= 0x20) out.push_back(*c);
+  }
+  return out;
+}
+
+std::string error_line(const Point& p, std::size_t points, const Status& st) {
+  char cfg[4096];
+  to_json(p.config, cfg, sizeof cfg);
+  return "{\"point\": " + std::to_string(p.index) + ", \"points\": " + std::to_string(points) +
+         ", \"point_key\": \"" + p.key + "\", \"grid\": " + p.grid_json + ", \"config\": " + cfg +
+         ", \"version\": \"" + version() + "\", \"error\": {\"code\": \"" + code_name(st.code()) +
+         "\", \"field\": \"" + json_escape(st.field()) + "\", \"message\": \"" +
+         json_escape(st.message()) + "\"}}\n";
+}
+
 }  // namespace
 
 int cmd_sweep(int argc, char** argv) {
@@ -362,7 +381,12 @@ int cmd_sweep(int argc, char** argv) {
     std::string line;
     st = dtype == "float" ? run_point<float>(p, exec, points.size(), "float", &line)
                           : run_point<double>(p, exec, points.size(), "double", &line);
-    if (!st.ok()) {
+    if (st.code() == Code::numerical_error) {
+      // A diverging point is a result (too few samples, too large a step): record it and go on.
+      // It is deterministic, so a resumed sweep need not retry it.
+      line = error_line(p, points.size(), st);
+      if (!quiet) std::fprintf(stderr, "mimkit sweep: point %zu diverged: %s\n", p.index, st.message());
+    } else if (!st.ok()) {
       return report(Status::error(st.code(), st.field(), "point %zu %s: %s", p.index,
                                   p.grid_json.c_str(), st.message()));
     }
