@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Sweeps: shards together equal one sweep, a SIGKILLed sweep resumes to the same lines, and
+merge rejects missing or duplicate points.  Usage: sweep_check.py [wrapper ...] path/to/mimkit"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+mimkit = sys.argv[1:]
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+BASE = ["--preset", "default", "--set", "d=16", "--set", "n2=256", "--set", "ntest=128",
+        "--set", "m=8", "--set", "T1=5", "--set", "tile_rows=64",
+        "--grid", "alpha=4,8,16", "--grid", "loss=squared,absolute", "--seeds", "2", "--quiet"]
+
+
+def sweep(out, *extra):
+    return subprocess.run(mimkit + ["sweep"] + BASE + ["--out", out] + list(extra),
+                          capture_output=True, text=True)
+
+
+def results(path):
+    """point_key -> everything but the timings (which are wall-clock)."""
+    out = {}
+    with open(path) as f:
+        for line in f:
+            row = json.loads(line)
+            row.pop("timings", None)
+            out[row["point_key"]] = row
+    return out
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    whole = os.path.join(tmp, "whole.jsonl")
+    r = sweep(whole)
+    check(r.returncode == 0, "an unsharded sweep succeeds: " + r.stderr.strip())
+    ref = results(whole)
+    check(len(ref) == 12, "3 alphas x 2 losses x 2 seeds = 12 lines (got %d)" % len(ref))
+
+    shards = [os.path.join(tmp, "shard%d.jsonl" % i) for i in range(3)]
+    for i, path in enumerate(shards):
+        r = sweep(path, "--shard", "%d/3" % i)
+        check(r.returncode == 0, "shard %d/3 succeeds" % i)
+    merged = os.path.join(tmp, "merged.jsonl")
+    r = subprocess.run(mimkit + ["merge"] + shards + ["--out", merged], capture_output=True,
+                       text=True)
+    check(r.returncode == 0, "merge of the three shards succeeds: " + r.stderr.strip())
+    check(results(merged) == ref, "the merged shards equal the unsharded sweep")
+
+    r = subprocess.run(mimkit + ["merge"] + shards[:2], capture_output=True, text=True)
+    check(r.returncode != 0 and "missing" in r.stderr, "merge reports missing points")
+    r = subprocess.run(mimkit + ["merge", shards[0], shards[0]], capture_output=True, text=True)
+    check(r.returncode != 0 and "twice" in r.stderr, "merge reports duplicate points")
+
+    r = sweep(whole)
+    check(r.returncode != 0 and "--resume" in r.stderr,
+          "an existing output is never overwritten without --resume or --force")
+
+    # Kill a sweep at several moments with SIGKILL, resume each time: same lines in the end.
+    killed = os.path.join(tmp, "killed.jsonl")
+    for delay in (0.05, 0.2, 0.4):
+        p = subprocess.Popen(mimkit + ["sweep"] + BASE + ["--out", killed, "--resume"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+    # A partial last line, as a kill in the middle of a write would leave.
+    with open(killed, "a") as f:
+        f.write('{"point": 3, "points": 12, "point_k')
+    r = sweep(killed, "--resume")
+    check(r.returncode == 0, "resuming after SIGKILLs succeeds: " + r.stderr.strip())
+    check(results(killed) == ref, "a killed and resumed sweep has exactly the uninterrupted lines")
+
+sys.exit(1 if failures else 0)
