@@ -612,14 +612,19 @@ double shard_sum(const State<T>& s, std::size_t c) {
 
 template <class T>
 bool report_progress(State<T>& s, const char* phase, std::size_t step, std::size_t steps,
-                     double loss, std::chrono::steady_clock::time_point start) {
+                     double loss, std::chrono::steady_clock::time_point start,
+                     std::chrono::steady_clock::time_point phase_start) {
   if (s.exec.progress == nullptr) return true;
   Progress p;
   p.phase = phase;
   p.step = step;
   p.steps = steps;
   p.loss = loss;
+  p.alignment = std::strcmp(phase, "phase1") == 0
+                    ? alignment<T>(s.W, s.m, s.d, s.ldx, s.model.subspace(), s.r)
+                    : NAN;
   p.elapsed_s = seconds_since(start);
+  p.phase_s = seconds_since(phase_start);
   return s.exec.progress(p, s.exec.user);
 }
 
@@ -730,7 +735,7 @@ Status phase1(State<T>& s, Report* rep, std::chrono::steady_clock::time_point st
       }
     }
     last_loss = loss;
-    if (!report_progress(s, "phase1", step + 1, c.T1, loss, start)) {
+    if (!report_progress(s, "phase1", step + 1, c.T1, loss, start, t0)) {
       return Status::error(Code::cancelled, "phase1", "cancelled at step %zu", step + 1);
     }
   }
@@ -790,7 +795,7 @@ Status spectral(State<T>& s, Report* rep, std::chrono::steady_clock::time_point 
       for (std::size_t j = 0; j < d; ++j) s.Vd[q * d + j] = static_cast<double>(s.Ysh[j * kp + q]);
     }
     linalg::orthonormalize_rows(s.Vd, k, d, d);
-    if (!report_progress(s, "spectral", it + 1, c.spectral_iters, NAN, start)) {
+    if (!report_progress(s, "spectral", it + 1, c.spectral_iters, NAN, start, t0)) {
       return Status::error(Code::cancelled, "spectral", "cancelled at iteration %zu", it + 1);
     }
   }
@@ -927,7 +932,7 @@ Status phase2(State<T>& s, Report* rep, std::chrono::steady_clock::time_point st
         }
       }
       set_a_panel(s);
-      if (!report_progress(s, "phase2", step + 1, c.T2, loss, start)) {
+      if (!report_progress(s, "phase2", step + 1, c.T2, loss, start, t0)) {
         return Status::error(Code::cancelled, "phase2", "cancelled at step %zu", step + 1);
       }
     }

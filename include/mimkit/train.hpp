@@ -29,7 +29,9 @@ struct Progress {
   std::size_t step = 0;    ///< steps done in this phase
   std::size_t steps = 0;   ///< steps planned in this phase
   double loss = 0;         ///< current training loss (phase 1, phase 2), NaN if not known
+  double alignment = 0;    ///< phase 1: current ||W U^T||_F^2 / ||W||_F^2 (O(m d r)); else NaN
   double elapsed_s = 0;    ///< seconds since the run started
+  double phase_s = 0;      ///< seconds since this phase started (for an ETA)
 };
 using ProgressFn = bool (*)(const Progress& progress, void* user);
 

@@ -50,8 +50,9 @@ bool print_progress(const Progress& p, void* user) {
   const double frac = p.steps > 0 ? static_cast<double>(p.step) / static_cast<double>(p.steps) : 0;
   std::fprintf(stderr, "\rmimkit: %-8s step %zu/%zu", p.phase, p.step, p.steps);
   if (std::isfinite(p.loss)) std::fprintf(stderr, "  loss %.4g", p.loss);
+  if (std::isfinite(p.alignment)) std::fprintf(stderr, "  alignment %.3f", p.alignment);
   std::fprintf(stderr, "  %.1fs", p.elapsed_s);
-  if (frac > 0) std::fprintf(stderr, " (this phase %.0f%%)", 100 * frac);
+  if (frac > 0) std::fprintf(stderr, ", phase ETA %.1fs", p.phase_s / frac - p.phase_s);
   std::fprintf(stderr, "    ");
   return true;
 }
