@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -17,6 +18,12 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "json.hpp"
+#if MIMKIT_WITH_MPI
+// The C API only: OpenMPI's deprecated C++ bindings do not build with -Werror.
+#define OMPI_SKIP_MPICXX 1
+#define MPICH_SKIP_MPICXX 1
+#include <mpi.h>
+#endif
 #include "mimkit/mimkit.hpp"
 
 namespace mimkit {
@@ -289,6 +296,95 @@ std::string error_line(const Point& p, std::size_t points, const Status& st) {
          json_escape(st.message()) + "\"}}\n";
 }
 
+#if MIMKIT_WITH_MPI
+// MPI: rank 0 owns the file; ranks 1..K-1 take points round-robin and send each finished line
+// to rank 0, which appends it. The lines are those of a single-process sweep (order aside).
+struct MpiSession {
+  int rank = 0, size = 1;
+  bool started = false;
+  MpiSession() {
+    // Only under a launcher: a plain `mimkit sweep` never touches MPI (a singleton MPI_Init can
+    // be slow or fail in sandboxes).
+    if (std::getenv("OMPI_COMM_WORLD_SIZE") == nullptr && std::getenv("PMI_SIZE") == nullptr &&
+        std::getenv("PMIX_RANK") == nullptr) {
+      return;
+    }
+    int initialized = 0;
+    MPI_Initialized(&initialized);
+    if (!initialized) {
+      MPI_Init(nullptr, nullptr);
+      started = true;
+    }
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+  }
+  ~MpiSession() {
+    if (started) MPI_Finalize();
+  }
+  void barrier() {
+    if (size > 1) MPI_Barrier(MPI_COMM_WORLD);
+  }
+};
+
+constexpr int kTagLine = 1, kTagDone = 2, kTagFail = 3;
+
+template <class Compute>
+int sweep_mpi(MpiSession& mpi, const std::vector<const Point*>& todo, const std::string& out,
+              bool quiet, Compute& compute) {
+  if (mpi.rank != 0) {
+    const std::size_t workers = static_cast<std::size_t>(mpi.size - 1);
+    for (std::size_t i = static_cast<std::size_t>(mpi.rank - 1); i < todo.size(); i += workers) {
+      std::string line;
+      const Status st = compute(*todo[i], &line);
+      if (!st.ok()) {
+        char text[Status::kFieldCapacity + Status::kMessageCapacity + 8];
+        st.describe(text, sizeof text);
+        MPI_Send(text, static_cast<int>(std::strlen(text)), MPI_CHAR, 0, kTagFail, MPI_COMM_WORLD);
+        return kExitFailure;
+      }
+      MPI_Send(line.data(), static_cast<int>(line.size()), MPI_CHAR, 0, kTagLine, MPI_COMM_WORLD);
+    }
+    MPI_Send(nullptr, 0, MPI_CHAR, 0, kTagDone, MPI_COMM_WORLD);
+    return kExitOk;
+  }
+  int running = mpi.size - 1;
+  std::size_t written = 0;
+  while (running > 0) {
+    MPI_Status status;
+    MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
+    int count = 0;
+    MPI_Get_count(&status, MPI_CHAR, &count);
+    std::string text(static_cast<std::size_t>(count), '\0');
+    MPI_Recv(count > 0 ? &text[0] : nullptr, count, MPI_CHAR, status.MPI_SOURCE, status.MPI_TAG,
+             MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    if (status.MPI_TAG == kTagDone) {
+      --running;
+    } else if (status.MPI_TAG == kTagFail) {
+      std::fprintf(stderr, "mimkit: rank %d: %s\n", status.MPI_SOURCE, text.c_str());
+      MPI_Abort(MPI_COMM_WORLD, kExitFailure);
+    } else {
+      if (int code = report(append_line(out, text))) MPI_Abort(MPI_COMM_WORLD, code);
+      ++written;
+    }
+  }
+  if (!quiet) {
+    std::fprintf(stderr, "mimkit sweep: %zu points run on %d ranks into %s\n", written,
+                 mpi.size - 1, out.c_str());
+  }
+  return kExitOk;
+}
+
+// Rank 0's early exits must not leave the other ranks waiting.
+int abort_all(int size, int code) {
+  if (size > 1 && code != kExitOk) MPI_Abort(MPI_COMM_WORLD, code);
+  return code;
+}
+#else
+int abort_all(int, int code) {
+  return code;
+}
+#endif
+
 }  // namespace
 
 int cmd_sweep(int argc, char** argv) {
@@ -346,31 +442,74 @@ int cmd_sweep(int argc, char** argv) {
     }
     return kExitOk;
   }
-  const bool exists = ::access(out.c_str(), F_OK) == 0;
-  if (exists && !args.has("resume") && !args.has("force")) {
-    return report(Status::error(Code::io_error, "--out",
-                                "'%s' exists; pass --resume to continue it or --force to start "
-                                "over",
-                                out.c_str()));
-  }
-  if (exists && args.has("force") && !args.has("resume") && ::truncate(out.c_str(), 0) != 0) {
-    return report(Status::error(Code::io_error, "--out", "cannot truncate '%s': %s", out.c_str(),
-                                std::strerror(errno)));
-  }
-  const std::size_t dir = out.rfind('/');
-  if (dir != std::string::npos && dir > 0) {
-    const std::string parent = out.substr(0, dir);
-    if (::access(parent.c_str(), F_OK) != 0) ::mkdir(parent.c_str(), 0755);
+  const bool quiet = args.has("quiet");
+  // One point -> one line; a diverging point is a result (too few samples, too large a step):
+  // it is recorded with its error and the sweep goes on. It is deterministic, so a resumed
+  // sweep need not retry it.
+  auto compute = [&](const Point& p, std::string* line) -> Status {
+    Status s = dtype == "float" ? run_point<float>(p, exec, points.size(), "float", line)
+                                : run_point<double>(p, exec, points.size(), "double", line);
+    if (s.code() == Code::numerical_error) {
+      *line = error_line(p, points.size(), s);
+      if (!quiet)
+        std::fprintf(stderr, "mimkit sweep: point %zu diverged: %s\n", p.index, s.message());
+      return Status();
+    }
+    if (!s.ok()) {
+      return Status::error(s.code(), s.field(), "point %zu %s: %s", p.index, p.grid_json.c_str(),
+                           s.message());
+    }
+    return Status();
+  };
+
+  int rank = 0, size = 1;
+#if MIMKIT_WITH_MPI
+  MpiSession mpi;
+  rank = mpi.rank;
+  size = mpi.size;
+#endif
+  if (rank == 0) {
+    const bool exists = ::access(out.c_str(), F_OK) == 0;
+    if (exists && !args.has("resume") && !args.has("force")) {
+      return abort_all(size, report(Status::error(
+                                 Code::io_error, "--out",
+                                 "'%s' exists; pass --resume to continue it or --force to start "
+                                 "over",
+                                 out.c_str())));
+    }
+    if (exists && args.has("force") && !args.has("resume") && ::truncate(out.c_str(), 0) != 0) {
+      return abort_all(size,
+                       report(Status::error(Code::io_error, "--out", "cannot truncate '%s': %s",
+                                            out.c_str(), std::strerror(errno))));
+    }
+    const std::size_t dir = out.rfind('/');
+    if (dir != std::string::npos && dir > 0) {
+      const std::string parent = out.substr(0, dir);
+      if (::access(parent.c_str(), F_OK) != 0) ::mkdir(parent.c_str(), 0755);
+    }
   }
   std::set<std::string> done;
-  if (int code = report(read_done(out, &done, true))) return code;
+  if (rank == 0) {
+    if (int code = report(read_done(out, &done, true))) return abort_all(size, code);
+  }
+#if MIMKIT_WITH_MPI
+  if (size > 1) {
+    // Rank 0 repaired the file; now every rank knows which points are done.
+    mpi.barrier();
+    if (rank != 0) read_done(out, &done, false);
+    std::vector<const Point*> todo;
+    for (const Point& p : points) {
+      if (p.index % shards == shard && done.count(p.key) == 0) todo.push_back(&p);
+    }
+    return sweep_mpi(mpi, todo, out, quiet, compute);
+  }
+#endif
   std::size_t mine = 0, skipped = 0, ran = 0;
   for (const Point& p : points) {
     if (p.index % shards != shard) continue;
     ++mine;
     if (done.count(p.key) != 0) ++skipped;
   }
-  const bool quiet = args.has("quiet");
   for (const Point& p : points) {
     if (p.index % shards != shard || done.count(p.key) != 0) continue;
     if (!quiet) {
@@ -379,17 +518,7 @@ int cmd_sweep(int argc, char** argv) {
                    static_cast<unsigned long long>(shards), p.grid_json.c_str());
     }
     std::string line;
-    st = dtype == "float" ? run_point<float>(p, exec, points.size(), "float", &line)
-                          : run_point<double>(p, exec, points.size(), "double", &line);
-    if (st.code() == Code::numerical_error) {
-      // A diverging point is a result (too few samples, too large a step): record it and go on.
-      // It is deterministic, so a resumed sweep need not retry it.
-      line = error_line(p, points.size(), st);
-      if (!quiet) std::fprintf(stderr, "mimkit sweep: point %zu diverged: %s\n", p.index, st.message());
-    } else if (!st.ok()) {
-      return report(Status::error(st.code(), st.field(), "point %zu %s: %s", p.index,
-                                  p.grid_json.c_str(), st.message()));
-    }
+    if (int code = report(compute(p, &line))) return code;
     if (int code = report(append_line(out, line))) return code;
     ++ran;
   }
