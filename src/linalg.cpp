@@ -5,8 +5,182 @@
 namespace mimkit {
 namespace linalg {
 
+namespace {
+
+// Householder reduction to tridiagonal form, then the implicit QL algorithm: the symmetric
+// eigensolver of EISPACK (tred2/tql2) in the form of the public-domain JAMA library. O(n^3) with
+// a small constant, used for larger n where Jacobi's sweeps cost too much. V (n x n, ldv) holds
+// A on entry and the eigenvectors (columns) on exit; d gets the eigenvalues (ascending), e is n
+// doubles of scratch.
+bool tridiagonal_ql(double* V, std::size_t ldv, std::size_t n, double* d, double* e) {
+  auto v = [&](std::size_t i, std::size_t j) -> double& { return V[i * ldv + j]; };
+  for (std::size_t j = 0; j < n; ++j) d[j] = v(n - 1, j);
+  for (std::size_t i = n - 1; i > 0; --i) {
+    double scale = 0, h = 0;
+    for (std::size_t k = 0; k < i; ++k) scale += std::fabs(d[k]);
+    if (scale == 0) {
+      e[i] = d[i - 1];
+      for (std::size_t j = 0; j < i; ++j) {
+        d[j] = v(i - 1, j);
+        v(i, j) = 0;
+        v(j, i) = 0;
+      }
+    } else {
+      for (std::size_t k = 0; k < i; ++k) {
+        d[k] /= scale;
+        h += d[k] * d[k];
+      }
+      double f = d[i - 1];
+      double g = std::sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (std::size_t j = 0; j < i; ++j) e[j] = 0;
+      for (std::size_t j = 0; j < i; ++j) {
+        f = d[j];
+        v(j, i) = f;
+        g = e[j] + v(j, j) * f;
+        for (std::size_t k = j + 1; k <= i - 1; ++k) {
+          g += v(k, j) * d[k];
+          e[k] += v(k, j) * f;
+        }
+        e[j] = g;
+      }
+      f = 0;
+      for (std::size_t j = 0; j < i; ++j) {
+        e[j] /= h;
+        f += e[j] * d[j];
+      }
+      const double hh = f / (h + h);
+      for (std::size_t j = 0; j < i; ++j) e[j] -= hh * d[j];
+      for (std::size_t j = 0; j < i; ++j) {
+        f = d[j];
+        g = e[j];
+        for (std::size_t k = j; k <= i - 1; ++k) v(k, j) -= (f * e[k] + g * d[k]);
+        d[j] = v(i - 1, j);
+        v(i, j) = 0;
+      }
+    }
+    d[i] = h;
+  }
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    v(n - 1, i) = v(i, i);
+    v(i, i) = 1;
+    const double h = d[i + 1];
+    if (h != 0) {
+      for (std::size_t k = 0; k <= i; ++k) d[k] = v(k, i + 1) / h;
+      for (std::size_t j = 0; j <= i; ++j) {
+        double g = 0;
+        for (std::size_t k = 0; k <= i; ++k) g += v(k, i + 1) * v(k, j);
+        for (std::size_t k = 0; k <= i; ++k) v(k, j) -= g * d[k];
+      }
+    }
+    for (std::size_t k = 0; k <= i; ++k) v(k, i + 1) = 0;
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    d[j] = v(n - 1, j);
+    v(n - 1, j) = 0;
+  }
+  v(n - 1, n - 1) = 1;
+  e[0] = 0;
+
+  // Implicit QL on the tridiagonal (d, e).
+  for (std::size_t i = 1; i < n; ++i) e[i - 1] = e[i];
+  e[n - 1] = 0;
+  double f = 0, tst1 = 0;
+  const double eps = 2.220446049250313e-16;
+  for (std::size_t l = 0; l < n; ++l) {
+    tst1 = std::fmax(tst1, std::fabs(d[l]) + std::fabs(e[l]));
+    std::size_t m = l;
+    while (m < n) {
+      if (std::fabs(e[m]) <= eps * tst1) break;
+      ++m;
+    }
+    if (m > l) {
+      int iter = 0;
+      do {
+        if (++iter > 60) return false;
+        double g = d[l];
+        double p = (d[l + 1] - g) / (2 * e[l]);
+        double r = std::hypot(p, 1.0);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        const double dl1 = d[l + 1];
+        double h = g - d[l];
+        for (std::size_t i = l + 2; i < n; ++i) d[i] -= h;
+        f += h;
+        p = d[m];
+        double c = 1, c2 = c, c3 = c, el1 = e[l + 1], s = 0, s2 = 0;
+        for (std::size_t i = m; i-- > l;) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i];
+          h = c * p;
+          r = std::hypot(p, e[i]);
+          e[i + 1] = s * r;
+          s = e[i] / r;
+          c = p / r;
+          p = c * d[i] - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]);
+          for (std::size_t k = 0; k < n; ++k) {
+            h = v(k, i + 1);
+            v(k, i + 1) = s * v(k, i) + c * h;
+            v(k, i) = c * v(k, i) - s * h;
+          }
+        }
+        p = -s * s2 * c3 * el1 * e[l] / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+      } while (std::fabs(e[l]) > eps * tst1);
+    }
+    d[l] = d[l] + f;
+    e[l] = 0;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool eigh(const double* A, std::size_t n, std::size_t lda, double* w, double* V, std::size_t ldv,
           double* work) {
+  if (n > 16) {
+    // Large: tridiagonalise + QL (O(4/3 n^3)); work's first n and next n doubles are scratch.
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j < n; ++j) {
+        const double x = i >= j ? A[i * lda + j] : A[j * lda + i];
+        if (!std::isfinite(x)) return false;
+        V[i * ldv + j] = x;
+      }
+    }
+    double* e = work;
+    if (!tridiagonal_ql(V, ldv, n, w, e)) return false;
+    // Descending order, eigenvectors permuted with their values (selection sort: stable order
+    // for ties, deterministic).
+    for (std::size_t i = 0; i < n; ++i) {
+      std::size_t best = i;
+      for (std::size_t j = i + 1; j < n; ++j) {
+        if (w[j] > w[best]) best = j;
+      }
+      if (best == i) continue;
+      const double tw = w[i];
+      w[i] = w[best];
+      w[best] = tw;
+      for (std::size_t k = 0; k < n; ++k) {
+        const double tv = V[k * ldv + i];
+        V[k * ldv + i] = V[k * ldv + best];
+        V[k * ldv + best] = tv;
+      }
+    }
+    return true;
+  }
+  return eigh_jacobi(A, n, lda, w, V, ldv, work);
+}
+
+bool eigh_jacobi(const double* A, std::size_t n, std::size_t lda, double* w, double* V,
+                 std::size_t ldv, double* work) {
   // work holds a symmetric copy that the rotations drive to diagonal form.
   double* B = work;
   for (std::size_t i = 0; i < n; ++i) {

@@ -13,11 +13,16 @@ namespace linalg {
 /// read, the upper triangle is assumed equal to the lower one). On return w[0..n) holds the
 /// eigenvalues sorted by descending value, and column k of V (n x n, leading dimension ldv)
 /// the unit eigenvector of w[k] (V[i * ldv + k]). `work` needs n * n doubles.
-/// Cyclic Jacobi rotations until the off-diagonal mass is below 1e-15 of the total (at most
-/// 64 sweeps): O(n^3) per sweep, accurate to rounding in every eigenvalue.
+/// n <= 16: cyclic Jacobi rotations (accurate to rounding in every eigenvalue); larger n:
+/// Householder tridiagonalisation and implicit QL (EISPACK tred2/tql2), O(4/3 n^3).
 /// Returns false if it did not converge (never observed for finite input) or A has NaN.
 bool eigh(const double* A, std::size_t n, std::size_t lda, double* w, double* V, std::size_t ldv,
           double* work);
+
+/// The Jacobi path of eigh() for any n (the reference the tests compare the QL path with):
+/// sweeps until the off-diagonal mass is below 1e-30 of the total, at most 64; O(n^3) per sweep.
+bool eigh_jacobi(const double* A, std::size_t n, std::size_t lda, double* w, double* V,
+                 std::size_t ldv, double* work);
 
 /// In-place Cholesky factorisation A = L L^T of the symmetric positive definite n x n matrix A
 /// (lower triangle used and overwritten by L; the strict upper triangle is zeroed).
