@@ -43,6 +43,7 @@ struct ProgressState {
 };
 
 bool print_progress(const Progress& p, void* user) {
+  if (interrupted()) return false;  // the library stops with Code::cancelled
   auto& st = *static_cast<ProgressState*>(user);
   if (st.quiet || p.elapsed_s < 1.0 || p.elapsed_s - st.last_print < 0.5) return true;
   st.last_print = p.elapsed_s;
@@ -166,6 +167,7 @@ int cmd_run(int argc, char** argv) {
   if (int code = report(select_isa(args, &exec.isa))) return code;
   ProgressState progress;
   progress.quiet = args.has("quiet");
+  install_interrupt_handler();
   exec.threads = threads;
   exec.progress = &print_progress;
   exec.user = &progress;

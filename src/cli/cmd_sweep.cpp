@@ -443,6 +443,7 @@ int cmd_sweep(int argc, char** argv) {
     return kExitOk;
   }
   const bool quiet = args.has("quiet");
+  install_interrupt_handler();
   // One point -> one line; a diverging point is a result (too few samples, too large a step):
   // it is recorded with its error and the sweep goes on. It is deterministic, so a resumed
   // sweep need not retry it.
@@ -521,6 +522,13 @@ int cmd_sweep(int argc, char** argv) {
     if (int code = report(compute(p, &line))) return code;
     if (int code = report(append_line(out, line))) return code;
     ++ran;
+    if (interrupted()) {
+      std::fprintf(stderr,
+                   "mimkit sweep: interrupted; %zu points run, every finished point is in %s "
+                   "(continue with --resume)\n",
+                   ran, out.c_str());
+      return kExitInterrupted;
+    }
   }
   if (!quiet) {
     std::fprintf(stderr, "mimkit sweep: %zu points run, %zu already in %s\n", ran, skipped,

@@ -1,6 +1,8 @@
 #include "common.hpp"
 
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -9,10 +11,31 @@
 namespace mimkit {
 namespace cli {
 
+namespace {
+volatile sig_atomic_t g_interrupts = 0;
+
+void on_interrupt(int) {
+  if (++g_interrupts > 1) _exit(kExitInterrupted);
+}
+}  // namespace
+
+void install_interrupt_handler() {
+  struct sigaction action = {};
+  action.sa_handler = &on_interrupt;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+bool interrupted() {
+  return g_interrupts > 0;
+}
+
 int report(const Status& status) {
   if (status.ok()) return kExitOk;
   char line[Status::kFieldCapacity + Status::kMessageCapacity + 8];
   std::fprintf(stderr, "mimkit: %s\n", status.describe(line, sizeof line));
+  if (status.code() == Code::cancelled) return kExitInterrupted;
   const bool usage = status.code() == Code::invalid_argument ||
                      status.code() == Code::parse_error || status.code() == Code::unsupported_isa;
   return usage ? kExitUsage : kExitFailure;

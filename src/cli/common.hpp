@@ -12,10 +12,16 @@
 namespace mimkit {
 namespace cli {
 
-/// Exit codes: 0 success, 1 a run failed, 2 the invocation was wrong.
+/// Exit codes: 0 success, 1 a run failed, 2 the invocation was wrong, 130 interrupted (SIGINT).
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitInterrupted = 130;
+
+/// Catches SIGINT and SIGTERM: the first one only sets a flag (commands stop at the next safe
+/// point: a run between steps, a sweep after the current point); a second one exits at once.
+void install_interrupt_handler();
+bool interrupted();
 
 /// Prints "mimkit: <field>: <message>" on stderr and returns the exit code for `status`.
 int report(const Status& status);
