@@ -7,6 +7,26 @@ namespace linalg {
 
 namespace {
 
+// Eigenvalues by descending value, eigenvector columns permuted with them. Selection sort: ties
+// keep their order, so the result is deterministic.
+void sort_descending(double* w, double* V, std::size_t n, std::size_t ldv) {
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t best = i;
+    for (std::size_t j = i + 1; j < n; ++j) {
+      if (w[j] > w[best]) best = j;
+    }
+    if (best == i) continue;
+    const double tw = w[i];
+    w[i] = w[best];
+    w[best] = tw;
+    for (std::size_t k = 0; k < n; ++k) {
+      const double tv = V[k * ldv + i];
+      V[k * ldv + i] = V[k * ldv + best];
+      V[k * ldv + best] = tv;
+    }
+  }
+}
+
 // Householder reduction to tridiagonal form, then the implicit QL algorithm: the symmetric
 // eigensolver of EISPACK (tred2/tql2) in the form of the public-domain JAMA library. O(n^3) with
 // a small constant, used for larger n where Jacobi's sweeps cost too much. V (n x n, ldv) holds
@@ -157,23 +177,7 @@ bool eigh(const double* A, std::size_t n, std::size_t lda, double* w, double* V,
     }
     double* e = work;
     if (!tridiagonal_ql(V, ldv, n, w, e)) return false;
-    // Descending order, eigenvectors permuted with their values (selection sort: stable order
-    // for ties, deterministic).
-    for (std::size_t i = 0; i < n; ++i) {
-      std::size_t best = i;
-      for (std::size_t j = i + 1; j < n; ++j) {
-        if (w[j] > w[best]) best = j;
-      }
-      if (best == i) continue;
-      const double tw = w[i];
-      w[i] = w[best];
-      w[best] = tw;
-      for (std::size_t k = 0; k < n; ++k) {
-        const double tv = V[k * ldv + i];
-        V[k * ldv + i] = V[k * ldv + best];
-        V[k * ldv + best] = tv;
-      }
-    }
+    sort_descending(w, V, n, ldv);
     return true;
   }
   return eigh_jacobi(A, n, lda, w, V, ldv, work);
@@ -233,22 +237,7 @@ bool eigh_jacobi(const double* A, std::size_t n, std::size_t lda, double* w, dou
     }
   }
   for (std::size_t i = 0; i < n; ++i) w[i] = B[i * n + i];
-  // Selection sort by descending eigenvalue; ties keep their order (stable, deterministic).
-  for (std::size_t i = 0; i < n; ++i) {
-    std::size_t best = i;
-    for (std::size_t j = i + 1; j < n; ++j) {
-      if (w[j] > w[best]) best = j;
-    }
-    if (best == i) continue;
-    const double tw = w[i];
-    w[i] = w[best];
-    w[best] = tw;
-    for (std::size_t k = 0; k < n; ++k) {
-      const double tv = V[k * ldv + i];
-      V[k * ldv + i] = V[k * ldv + best];
-      V[k * ldv + best] = tv;
-    }
-  }
+  sort_descending(w, V, n, ldv);
   return converged;
 }
 

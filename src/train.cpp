@@ -292,6 +292,28 @@ struct Pass {
   bool gradient;  // phase 1: also accumulate G (otherwise only the loss)
 };
 
+// Runs body(tile, first) over the tiles of `shard` of the pass, in row order. Returns the
+// number of tiles, or -1 after recording the failing Status of rows() in st_sh[shard].
+template <class T, class Body>
+long for_each_tile(const Pass<T>& p, std::size_t shard, std::size_t w, Body&& body) {
+  State<T>& s = *p.s;
+  std::uint64_t begin = 0, end = 0;
+  shard_range(p.row0, p.n, shard, s.S, &begin, &end);
+  long tiles = 0;
+  for (std::uint64_t r0 = begin; r0 < end; r0 += s.tile) {
+    const std::size_t cnt = static_cast<std::size_t>(end - r0 < s.tile ? end - r0 : s.tile);
+    Tile<T> tl;
+    const Status st = p.data->rows(r0, cnt, &tl, w);
+    if (!st.ok()) {
+      s.st_sh[shard] = st;
+      return -1;
+    }
+    body(tl, tiles == 0);
+    ++tiles;
+  }
+  return tiles;
+}
+
 template <class T>
 void pack_wt(State<T>& s) {
   for (std::size_t j = 0; j < s.d; ++j) {
@@ -340,8 +362,6 @@ template <class T>
 void phase1_task(void* ctx, std::size_t shard, std::size_t w) {
   Pass<T>& p = *static_cast<Pass<T>*>(ctx);
   State<T>& s = *p.s;
-  std::uint64_t begin = 0, end = 0;
-  shard_range(p.row0, p.n, shard, s.S, &begin, &end);
   T* G = s.Gsh + shard * s.m * s.ldx;
   T* Z = s.Z + w * s.tile * s.mpad;
   T* Sg = s.Sg + w * s.tile * s.mpad;
@@ -349,15 +369,8 @@ void phase1_task(void* ctx, std::size_t shard, std::size_t w) {
   T* F = s.F + w * s.tile * kPad;
   const T inv_n = T(1) / static_cast<T>(p.n);
   double loss = 0;
-  bool first = true;
-  for (std::uint64_t r0 = begin; r0 < end; r0 += s.tile) {
-    const std::size_t cnt = static_cast<std::size_t>(end - r0 < s.tile ? end - r0 : s.tile);
-    Tile<T> tl;
-    const Status st = p.data->rows(r0, cnt, &tl, w);
-    if (!st.ok()) {
-      s.st_sh[shard] = st;
-      return;
-    }
+  const long tiles = for_each_tile(p, shard, w, [&](const Tile<T>& tl, bool first) {
+    const std::size_t cnt = tl.rows;
     s.k->gemm_nn(cnt, s.mpad, s.d, tl.X, tl.ldx, s.Wt, s.mpad, Z, s.mpad, false);
     activate(s, false, cnt, Z, Sg, Dp);
     s.k->gemm_nn(cnt, kPad, s.mpad, Sg, s.mpad, s.apad, kPad, F, kPad, false);
@@ -375,9 +388,9 @@ void phase1_task(void* ctx, std::size_t shard, std::size_t w) {
     if (p.gradient) {
       s.k->gemm_tn(s.m, s.ldx, cnt, Dp, s.mpad, tl.X, tl.ldx, G, s.ldx, !first);
     }
-    first = false;
-  }
-  if (p.gradient && first) {
+  });
+  if (tiles < 0) return;
+  if (p.gradient && tiles == 0) {
     for (std::size_t i = 0; i < s.m * s.ldx; ++i) G[i] = T(0);
   }
   s.acc_sh[shard * 4] = loss;
@@ -413,24 +426,15 @@ template <class T>
 void preprocess_task(void* ctx, std::size_t shard, std::size_t w) {
   Pass<T>& p = *static_cast<Pass<T>*>(ctx);
   State<T>& s = *p.s;
-  std::uint64_t begin = 0, end = 0;
-  shard_range(p.row0, p.n, shard, s.S, &begin, &end);
   T* B = s.beta_sh + shard * s.ldx;
   double ysum = 0;
-  bool first = true;
-  for (std::uint64_t r0 = begin; r0 < end; r0 += s.tile) {
-    const std::size_t cnt = static_cast<std::size_t>(end - r0 < s.tile ? end - r0 : s.tile);
-    Tile<T> tl;
-    const Status st = p.data->rows(r0, cnt, &tl, w);
-    if (!st.ok()) {
-      s.st_sh[shard] = st;
-      return;
-    }
+  const long tiles = for_each_tile(p, shard, w, [&](const Tile<T>& tl, bool first) {
+    const std::size_t cnt = tl.rows;
     for (std::size_t i = 0; i < cnt; ++i) ysum += static_cast<double>(tl.y[i]);
     s.k->gemm_tn(1, s.ldx, cnt, tl.y, 1, tl.X, tl.ldx, B, s.ldx, !first);
-    first = false;
-  }
-  if (first) {
+  });
+  if (tiles < 0) return;
+  if (tiles == 0) {
     for (std::size_t j = 0; j < s.ldx; ++j) B[j] = T(0);
   }
   s.acc_sh[shard * 4] = ysum;
@@ -441,20 +445,11 @@ template <class T>
 void spectral_task(void* ctx, std::size_t shard, std::size_t w) {
   Pass<T>& p = *static_cast<Pass<T>*>(ctx);
   State<T>& s = *p.s;
-  std::uint64_t begin = 0, end = 0;
-  shard_range(p.row0, p.n, shard, s.S, &begin, &end);
   T* Y = s.Ysh + shard * s.d * s.kpad;
   T* Pw = s.Pw + w * s.tile * s.kpad;
   double tsum = 0;
-  bool first = true;
-  for (std::uint64_t r0 = begin; r0 < end; r0 += s.tile) {
-    const std::size_t cnt = static_cast<std::size_t>(end - r0 < s.tile ? end - r0 : s.tile);
-    Tile<T> tl;
-    const Status st = p.data->rows(r0, cnt, &tl, w);
-    if (!st.ok()) {
-      s.st_sh[shard] = st;
-      return;
-    }
+  const long tiles = for_each_tile(p, shard, w, [&](const Tile<T>& tl, bool first) {
+    const std::size_t cnt = tl.rows;
     s.k->gemm_nn(cnt, s.kpad, s.d, tl.X, tl.ldx, s.V, s.kpad, Pw, s.kpad, false);
     for (std::size_t i = 0; i < cnt; ++i) {
       const double t = spectral_transform(s.cfg.spectral_T, s.loss, static_cast<double>(tl.y[i]));
@@ -463,9 +458,9 @@ void spectral_task(void* ctx, std::size_t shard, std::size_t w) {
       for (std::size_t q = 0; q < s.kpad; ++q) Pw[i * s.kpad + q] = tt * Pw[i * s.kpad + q];
     }
     s.k->gemm_tn(s.d, s.kpad, cnt, tl.X, tl.ldx, Pw, s.kpad, Y, s.kpad, !first);
-    first = false;
-  }
-  if (first) {
+  });
+  if (tiles < 0) return;
+  if (tiles == 0) {
     for (std::size_t i = 0; i < s.d * s.kpad; ++i) Y[i] = T(0);
   }
   s.acc_sh[shard * 4] = tsum;
@@ -484,23 +479,14 @@ template <class T>
 void gram_task(void* ctx, std::size_t shard, std::size_t w) {
   Pass<T>& p = *static_cast<Pass<T>*>(ctx);
   State<T>& s = *p.s;
-  std::uint64_t begin = 0, end = 0;
-  shard_range(p.row0, p.n, shard, s.S, &begin, &end);
   T* Gram = s.Gram_sh + shard * s.m * s.mpad;
   T* rhs = s.rhs_sh + shard * s.m * kPad;
   T* Sg = s.Sg + w * s.tile * s.mpad;
   T* Yw = s.Yw + w * s.tile * kPad;
   double y2 = 0, phi2 = 0;
-  bool first = true;
-  for (std::uint64_t r0 = begin; r0 < end; r0 += s.tile) {
-    const std::size_t cnt = static_cast<std::size_t>(end - r0 < s.tile ? end - r0 : s.tile);
-    Tile<T> tl;
-    const Status st = p.data->rows(r0, cnt, &tl, w);
-    if (!st.ok()) {
-      s.st_sh[shard] = st;
-      return;
-    }
-    T* phi = s.Phi != nullptr ? s.Phi + r0 * s.mpad : Sg;
+  const long tiles = for_each_tile(p, shard, w, [&](const Tile<T>& tl, bool first) {
+    const std::size_t cnt = tl.rows;
+    T* phi = s.Phi != nullptr ? s.Phi + tl.row0 * s.mpad : Sg;
     features(s, tl, w, phi);
     for (std::size_t i = 0; i < cnt; ++i) {
       for (std::size_t q = 0; q < kPad; ++q) Yw[i * kPad + q] = T(0);
@@ -509,13 +495,13 @@ void gram_task(void* ctx, std::size_t shard, std::size_t w) {
       for (std::size_t j = 0; j < s.m; ++j) {
         phi2 += static_cast<double>(phi[i * s.mpad + j]) * static_cast<double>(phi[i * s.mpad + j]);
       }
-      if (s.y2 != nullptr) s.y2[r0 + i] = tl.y[i];
+      if (s.y2 != nullptr) s.y2[tl.row0 + i] = tl.y[i];
     }
     s.k->gemm_tn(s.m, s.mpad, cnt, phi, s.mpad, phi, s.mpad, Gram, s.mpad, !first);
     s.k->gemm_tn(s.m, kPad, cnt, phi, s.mpad, Yw, kPad, rhs, kPad, !first);
-    first = false;
-  }
-  if (first) {
+  });
+  if (tiles < 0) return;
+  if (tiles == 0) {
     for (std::size_t i = 0; i < s.m * s.mpad; ++i) Gram[i] = T(0);
     for (std::size_t i = 0; i < s.m * kPad; ++i) rhs[i] = T(0);
   }
@@ -560,22 +546,13 @@ template <class T>
 void test_task(void* ctx, std::size_t shard, std::size_t w) {
   Pass<T>& p = *static_cast<Pass<T>*>(ctx);
   State<T>& s = *p.s;
-  std::uint64_t begin = 0, end = 0;
-  shard_range(p.row0, p.n, shard, s.S, &begin, &end);
   T* Sg = s.Sg + w * s.tile * s.mpad;
   T* F = s.F + w * s.tile * kPad;
   double se = 0, ys = 0, yy = 0, loss = 0;
-  for (std::uint64_t r0 = begin; r0 < end; r0 += s.tile) {
-    const std::size_t cnt = static_cast<std::size_t>(end - r0 < s.tile ? end - r0 : s.tile);
-    Tile<T> tl;
-    const Status st = p.data->rows(r0, cnt, &tl, w);
-    if (!st.ok()) {
-      s.st_sh[shard] = st;
-      return;
-    }
+  const long tiles = for_each_tile(p, shard, w, [&](const Tile<T>& tl, bool) {
     features(s, tl, w, Sg);
-    s.k->gemm_nn(cnt, kPad, s.mpad, Sg, s.mpad, s.apad, kPad, F, kPad, false);
-    for (std::size_t i = 0; i < cnt; ++i) {
+    s.k->gemm_nn(tl.rows, kPad, s.mpad, Sg, s.mpad, s.apad, kPad, F, kPad, false);
+    for (std::size_t i = 0; i < tl.rows; ++i) {
       const double f = static_cast<double>(F[i * kPad]);
       const double y = static_cast<double>(tl.y[i]);
       se += (f - y) * (f - y);
@@ -583,7 +560,8 @@ void test_task(void* ctx, std::size_t shard, std::size_t w) {
       yy += y * y;
       loss += s.loss.value(f, y);
     }
-  }
+  });
+  if (tiles < 0) return;
   s.acc_sh[shard * 4] = se;
   s.acc_sh[shard * 4 + 1] = ys;
   s.acc_sh[shard * 4 + 2] = yy;
