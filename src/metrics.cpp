@@ -98,7 +98,9 @@ Status weight_metrics(const T* W, std::size_t m, std::size_t d, std::size_t ldw,
   }
   const double top = ev[0];
   for (std::size_t k = 0; k < r; ++k) {
-    const bool present = k < m && ev[k] > 1e-24 * top && ev[k] > 1e-300;
+    // sigma_k / sigma_1 below 1e-6 is rounding noise of the Gram matrix (~m eps relative in
+    // sigma^2), not a direction of W: it counts as missing.
+    const bool present = k < m && ev[k] > 1e-12 * top && ev[k] > 1e-300;
     const double inv = present ? 1 / std::sqrt(ev[k]) : 0.0;
     for (std::size_t q = 0; q < d; ++q) {
       double v = 0;

@@ -34,8 +34,8 @@ SubspaceMetrics compare_subspaces(const double* U, const double* V, std::size_t 
 
 /// Compares span U (r x d, T) with the top-r right singular subspace of W (m x d, ldw).
 /// `work` holds metrics_workspace(m, d, r) doubles. O(m^2 d + m^3).
-/// Code::numerical_error if W has NaN/Inf; if W has rank < r the missing directions count as
-/// cosine 0.
+/// Code::numerical_error if W has NaN/Inf. Directions with singular value below 1e-6 of the
+/// largest (W of rank < r) count as missing: cosine 0.
 template <class T>
 Status weight_metrics(const T* W, std::size_t m, std::size_t d, std::size_t ldw, const T* U,
                       std::size_t r, double* work, SubspaceMetrics* out) noexcept;
