@@ -20,6 +20,7 @@ const char kHelp[] =
     "  presets     list the named configurations\n"
     "  sweep       run a grid of configurations x seeds into a JSONL file (shards, resume)\n"
     "  merge       combine sweep shard files, checking for missing and duplicate points\n"
+    "  plot        draw a sweep's JSONL as an SVG figure (median and quartiles over seeds)\n"
     "\n"
     "options:\n"
     "  --help      this text\n"
@@ -63,8 +64,9 @@ int main(int argc, char** argv) {
   if (std::strcmp(command, "presets") == 0) return mimkit::cli::cmd_presets(argc, argv);
   if (std::strcmp(command, "sweep") == 0) return mimkit::cli::cmd_sweep(argc, argv);
   if (std::strcmp(command, "merge") == 0) return mimkit::cli::cmd_merge(argc, argv);
+  if (std::strcmp(command, "plot") == 0) return mimkit::cli::cmd_plot(argc, argv);
   const std::string guess = mimkit::cli::closest(
-      command, {"data", "run", "presets", "sweep", "merge", "--help", "--version"});
+      command, {"data", "run", "presets", "sweep", "merge", "plot", "--help", "--version"});
   std::fprintf(stderr, "mimkit: unknown command '%s'%s%s%s (see mimkit --help)\n", command,
                guess.empty() ? "" : "; did you mean '", guess.c_str(), guess.empty() ? "" : "'");
   return mimkit::cli::kExitUsage;
