@@ -70,9 +70,8 @@ struct Blocking<xsimd::neon64> {
 #endif
 
 template <class Arch, class T, int NV, bool A_T>
-inline void gemm_column_panel(std::size_t M, std::size_t K, const T* A, std::size_t lda,
-                              const T* B, std::size_t ldb, T* C, std::size_t ldc,
-                              bool accumulate) {
+inline void gemm_column_panel(std::size_t M, std::size_t K, const T* A, std::size_t lda, const T* B,
+                              std::size_t ldb, T* C, std::size_t ldc, bool accumulate) {
   constexpr int MR = Blocking<Arch>::MR;
   std::size_t i = 0;
   for (; i + MR <= M; i += MR) {

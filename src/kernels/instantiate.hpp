@@ -6,6 +6,7 @@
 #include "gemm.hpp"
 #include "kernels.hpp"
 #include "normal.hpp"
+#include "peak.hpp"
 
 #define MIMKIT_CONCAT_(a, b) a##b
 #define MIMKIT_CONCAT(a, b) MIMKIT_CONCAT_(a, b)
@@ -20,6 +21,9 @@ const Table<float>* MIMKIT_CONCAT(table_f32_, MIMKIT_KERNEL_NAME)() noexcept {
       &gemm_nn<MIMKIT_KERNEL_ARCH, float>,
       &gemm_tn<MIMKIT_KERNEL_ARCH, float>,
       &activation<MIMKIT_KERNEL_ARCH, float>,
+      &fma_peak<MIMKIT_KERNEL_ARCH, float>,
+      lanes<float, MIMKIT_KERNEL_ARCH>(),
+      kPeakChains,
       &philox_words<MIMKIT_KERNEL_ARCH>,
   };
   return &table;
@@ -32,6 +36,9 @@ const Table<double>* MIMKIT_CONCAT(table_f64_, MIMKIT_KERNEL_NAME)() noexcept {
       &gemm_nn<MIMKIT_KERNEL_ARCH, double>,
       &gemm_tn<MIMKIT_KERNEL_ARCH, double>,
       &activation<MIMKIT_KERNEL_ARCH, double>,
+      &fma_peak<MIMKIT_KERNEL_ARCH, double>,
+      lanes<double, MIMKIT_KERNEL_ARCH>(),
+      kPeakChains,
       &philox_words<MIMKIT_KERNEL_ARCH>,
   };
   return &table;

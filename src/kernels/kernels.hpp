@@ -35,6 +35,13 @@ struct Table {
   void (*activation)(int kind, std::size_t rows, std::size_t cols, const T* Z, std::size_t ldz,
                      const T* b, T* S, T* Dp, std::size_t lds);
 
+  /// iterations x fma_chains x lanes() register-resident FMAs; returns a value that depends on
+  /// them all (so they cannot be optimised away). For measuring the FMA peak.
+  double (*fma_peak)(std::size_t iterations);
+  /// Vector lanes of T on this ISA, and the number of independent chains fma_peak runs.
+  std::size_t lanes;
+  std::size_t fma_chains;
+
   /// out[4 i + w] = word w of Philox4x32-10 at counter (ctr0 + i, ctr1, ctr2, ctr3), key.
   void (*philox_words)(std::uint32_t* out, std::size_t count, const std::uint32_t ctr[4],
                        const std::uint32_t key[2]);
