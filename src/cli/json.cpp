@@ -1,7 +1,9 @@
 #include "json.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace mimkit {
 namespace cli {
@@ -67,6 +69,11 @@ class JsonParser {
     if (end == begin || (*begin != '-' && (*begin < '0' || *begin > '9'))) {
       return fail("expected a value");
     }
+    // strtod also reads hex floats, "inf" and "nan"; JSON numbers are decimal and finite.
+    for (const char* c = begin; c < end; ++c) {
+      if (std::strchr("0123456789+-.eE", *c) == nullptr) return fail("expected a decimal number");
+    }
+    if (!std::isfinite(v)) return fail("number out of range");
     pos_ += static_cast<std::size_t>(end - begin);
     out->type_ = Json::Type::number;
     out->number_ = v;
@@ -197,31 +204,52 @@ const Json* Json::path(const std::string& dotted) const {
   return cur;
 }
 
-std::string Json::text() const {
+std::string Json::text() const { return type_ == Type::string ? string_ : json(); }
+
+namespace {
+
+std::string quote(const std::string& raw) {
+  std::string out = "\"";
+  for (char c : raw) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (u < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", u);
+      out += buf;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string Json::json() const {
   char buf[64];
   switch (type_) {
-    case Type::null:
-      return "null";
-    case Type::boolean:
-      return boolean_ ? "true" : "false";
+    case Type::null: return "null";
+    case Type::boolean: return boolean_ ? "true" : "false";
     case Type::number:
+      if (!std::isfinite(number_)) return "null";
       for (int precision = 15; precision <= 17; ++precision) {
         std::snprintf(buf, sizeof buf, "%.*g", precision, number_);
         if (std::strtod(buf, nullptr) == number_) break;
       }
       return buf;
-    case Type::string:
-      return string_;
+    case Type::string: return quote(string_);
     case Type::array: {
       std::string out = "[";
-      for (std::size_t i = 0; i < items_.size(); ++i) out += (i ? "," : "") + items_[i].text();
+      for (std::size_t i = 0; i < items_.size(); ++i) out += (i ? "," : "") + items_[i].json();
       return out + "]";
     }
     case Type::object: {
       std::string out = "{";
       for (std::size_t i = 0; i < members_.size(); ++i) {
-        out += (i ? "," : "") + std::string("\"") + members_[i].first +
-               "\":" + members_[i].second.text();
+        out += (i ? "," : "") + quote(members_[i].first) + ":" + members_[i].second.json();
       }
       return out + "}";
     }

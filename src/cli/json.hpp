@@ -30,8 +30,10 @@ class Json {
   const Json* get(const std::string& key) const;
   /// Follows a dotted path; nullptr when any step is absent.
   const Json* path(const std::string& dotted) const;
-  /// The value as text: numbers with %.17g (shortest exact), strings raw, others as JSON.
+  /// The value as text: numbers shortest-exact, strings raw (unquoted), others as JSON.
   std::string text() const;
+  /// The value as JSON (strings quoted and escaped, recursively).
+  std::string json() const;
 
  private:
   Type type_ = Type::null;
