@@ -7,8 +7,24 @@ namespace linalg {
 
 namespace {
 
-// Eigenvalues by descending value, eigenvector columns permuted with them. Selection sort: ties
-// keep their order, so the result is deterministic.
+// sqrt(a^2 + b^2) without overflow or underflow. std::hypot is a libm function whose last bit may
+// differ between C libraries and architectures; this uses only fabs, division and sqrt, which IEEE
+// 754 rounds exactly, so every platform gets the same bits.
+double pythag(double a, double b) {
+  a = std::fabs(a);
+  b = std::fabs(b);
+  if (a < b) {
+    const double t = a;
+    a = b;
+    b = t;
+  }
+  if (a == 0) return 0;
+  const double ratio = b / a;
+  return a * std::sqrt(1 + ratio * ratio);
+}
+
+// Eigenvalues by descending value, eigenvector columns permuted with them. Selection sort with
+// swaps: not stable, but a pure function of its input, which is all determinism needs. O(n^2).
 void sort_descending(double* w, double* V, std::size_t n, std::size_t ldv) {
   for (std::size_t i = 0; i < n; ++i) {
     std::size_t best = i;
@@ -28,8 +44,9 @@ void sort_descending(double* w, double* V, std::size_t n, std::size_t ldv) {
 }
 
 // Householder reduction to tridiagonal form, then the implicit QL algorithm: the symmetric
-// eigensolver of EISPACK (tred2/tql2) in the form of the public-domain JAMA library. O(n^3) with
-// a small constant, used for larger n where Jacobi's sweeps cost too much. V (n x n, ldv) holds
+// eigensolver of EISPACK (tred2/tql2) in the form of the public-domain JAMA library, with hypot
+// replaced by pythag() and an iteration cap. O(n^3) with a small constant, used for larger n where
+// Jacobi's sweeps cost too much. V (n x n, ldv) holds
 // A on entry and the eigenvectors (columns) on exit; d gets the eigenvalues (ascending), e is n
 // doubles of scratch.
 bool tridiagonal_ql(double* V, std::size_t ldv, std::size_t n, double* d, double* e) {
@@ -111,7 +128,8 @@ bool tridiagonal_ql(double* V, std::size_t ldv, std::size_t n, double* d, double
   double f = 0, tst1 = 0;
   const double eps = 2.220446049250313e-16;
   for (std::size_t l = 0; l < n; ++l) {
-    tst1 = std::fmax(tst1, std::fabs(d[l]) + std::fabs(e[l]));
+    const double size = std::fabs(d[l]) + std::fabs(e[l]);
+    if (size > tst1) tst1 = size;
     std::size_t m = l;
     while (m < n) {
       if (std::fabs(e[m]) <= eps * tst1) break;
@@ -120,10 +138,12 @@ bool tridiagonal_ql(double* V, std::size_t ldv, std::size_t n, double* d, double
     if (m > l) {
       int iter = 0;
       do {
+        // QL converges cubically, in 1-3 iterations per eigenvalue; the cap only turns a
+        // pathological (or NaN-poisoned) input into a false return instead of a hang.
         if (++iter > 60) return false;
         double g = d[l];
         double p = (d[l + 1] - g) / (2 * e[l]);
-        double r = std::hypot(p, 1.0);
+        double r = pythag(p, 1.0);
         if (p < 0) r = -r;
         d[l] = e[l] / (p + r);
         d[l + 1] = e[l] * (p + r);
@@ -139,7 +159,7 @@ bool tridiagonal_ql(double* V, std::size_t ldv, std::size_t n, double* d, double
           s2 = s;
           g = c * e[i];
           h = c * p;
-          r = std::hypot(p, e[i]);
+          r = pythag(p, e[i]);
           e[i + 1] = s * r;
           s = e[i] / r;
           c = p / r;
@@ -167,7 +187,7 @@ bool tridiagonal_ql(double* V, std::size_t ldv, std::size_t n, double* d, double
 bool eigh(const double* A, std::size_t n, std::size_t lda, double* w, double* V, std::size_t ldv,
           double* work) {
   if (n > 16) {
-    // Large: tridiagonalise + QL (O(4/3 n^3)); work's first n and next n doubles are scratch.
+    // Large: tridiagonalise + QL (O(4/3 n^3)); the first n doubles of work are scratch.
     for (std::size_t i = 0; i < n; ++i) {
       for (std::size_t j = 0; j < n; ++j) {
         const double x = i >= j ? A[i * lda + j] : A[j * lda + i];

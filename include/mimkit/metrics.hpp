@@ -28,14 +28,18 @@ template <class T>
 double alignment(const T* W, std::size_t m, std::size_t d, std::size_t ldw, const T* U,
                  std::size_t r) noexcept;
 
-/// Compares span U with span V, both r x d with orthonormal rows (double). O(r^2 d + r^3).
+/// Compares span U with span V, both r x d with orthonormal rows (double; a zero row of V is a
+/// missing direction). O(r^2 d + r^3). r outside 1..Link::kMaxR gives SubspaceMetrics() (r = 0);
+/// non-finite input gives NaN cosines and distance.
 SubspaceMetrics compare_subspaces(const double* U, const double* V, std::size_t r,
                                   std::size_t d) noexcept;
 
 /// Compares span U (r x d, T) with the top-r right singular subspace of W (m x d, ldw).
-/// `work` holds metrics_workspace(m, d, r) doubles. O(m^2 d + m^3).
-/// Code::numerical_error if W has NaN/Inf. Directions with singular value below 1e-6 of the
-/// largest (W of rank < r) count as missing: cosine 0.
+/// `work` holds metrics_workspace(m, d, r) doubles. With n = min(m, d) (the Gram matrix is
+/// formed on W's smaller side): O(m d n + n^3).
+/// Code::numerical_error if W has NaN/Inf; Code::invalid_argument unless 1 <= r <= min(d, kMaxR).
+/// Directions with singular value below 1e-6 of the largest (W of rank < r) count as missing:
+/// cosine 0.
 template <class T>
 Status weight_metrics(const T* W, std::size_t m, std::size_t d, std::size_t ldw, const T* U,
                       std::size_t r, double* work, SubspaceMetrics* out) noexcept;
