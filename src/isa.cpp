@@ -50,7 +50,7 @@ const char* isa_compiled_list() noexcept {
 namespace {
 
 #if defined(__x86_64__) || defined(__i386__)
-// xsimd 8.1's detection ignores XCR0; check that the OS saves the vector state we need.
+// CPUID alone is not enough: check (XGETBV) that the OS saves the vector state we need.
 unsigned long long read_xcr0() noexcept {
   unsigned int eax = 0, edx = 0;
   __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
