@@ -558,6 +558,16 @@ const char* spectral_transform_name(SpectralTransform t) noexcept {
   return name != nullptr ? name : "unknown";
 }
 
+ModelConfig model_config(const RunConfig& c) noexcept {
+  ModelConfig mc;
+  mc.d = c.d;
+  mc.r = c.r;
+  mc.noise = c.noise;
+  mc.seed = c.seed;
+  mc.tile_rows = c.tile_rows;
+  return mc;
+}
+
 void resolve(RunConfig* config) noexcept {
   RunConfig& c = *config;
   if (c.alpha > 0 && std::isfinite(c.alpha)) {
@@ -593,15 +603,7 @@ Status validate(const RunConfig& c) noexcept {
                          "r = %zu exceeds d = %zu (allowed: 1..min(d, %zu))", c.r, c.d,
                          Link::kMaxR);
   }
-  {
-    ModelConfig mc;
-    mc.d = c.d;
-    mc.r = c.r;
-    mc.noise = c.noise;
-    mc.seed = c.seed;
-    mc.tile_rows = c.tile_rows;
-    MIMKIT_TRY(mimkit::validate(mc));
-  }
+  MIMKIT_TRY(mimkit::validate(model_config(c)));
   {
     Link link;
     MIMKIT_TRY(Link::parse(c.link, c.r, &link));

@@ -231,17 +231,6 @@ Status carve(State<T>& s, Arena& arena) {
 }
 
 template <class T>
-ModelConfig model_config(const RunConfig& c) {
-  ModelConfig mc;
-  mc.d = c.d;
-  mc.r = c.r;
-  mc.noise = c.noise;
-  mc.seed = c.seed;
-  mc.tile_rows = c.tile_rows;
-  return mc;
-}
-
-template <class T>
 void set_sizes(State<T>& s, const RunConfig& c, std::size_t threads) {
   s.cfg = c;
   s.m = c.m;
@@ -261,7 +250,7 @@ void set_sizes(State<T>& s, const RunConfig& c, std::size_t threads) {
 // Bytes of everything except the state's own buffers.
 template <class T>
 std::size_t data_bytes(const RunConfig& c, std::size_t threads) {
-  const ModelConfig mc = model_config<T>(c);
+  const ModelConfig mc = model_config(c);
   std::size_t bytes = Model<T>::plan(mc);
   bytes += DataSet<T>::plan(mc, c.n1, c.mode, threads);
   bytes += DataSet<T>::plan(mc, c.n2, c.mode, threads);
@@ -992,7 +981,7 @@ Status Trainer<T>::init(const RunConfig& config, const Execution& execution, Are
   s.k = kernels::table<T>(execution.isa);
   s.k64 = kernels::table<double>(execution.isa);
   MIMKIT_TRY(Link::parse(c.link, c.r, &s.link));
-  const ModelConfig mc = model_config<T>(c);
+  const ModelConfig mc = model_config(c);
   MIMKIT_TRY(s.model.init(mc, s.link, execution.isa, arena));
   MIMKIT_TRY(s.fit1.init(s.model, Dataset::fit1, c.n1, c.mode, arena, s.P));
   MIMKIT_TRY(s.fit2.init(s.model, Dataset::fit2, c.n2, c.mode, arena, s.P));

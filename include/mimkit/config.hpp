@@ -78,6 +78,9 @@ struct RunConfig {
                            ///< depend on shards, never on the thread count)
 };
 
+/// The model part of a run's configuration (d, r, noise, seed, tile_rows).
+ModelConfig model_config(const RunConfig& config) noexcept;
+
 /// Resolves derived values: n1 from alpha, dls22's T1 = 1 and beta1 = 1/eta1. Idempotent.
 void resolve(RunConfig* config) noexcept;
 
