@@ -80,6 +80,9 @@ void list_keys() {
 template <class T>
 int run_typed(const RunConfig& config, const Execution& exec, const Args& args,
               ProgressState* progress) {
+  std::string out_path;
+  args.get_string("out", "", &out_path);
+  if (int code = report(check_output(out_path, args.has("force")))) return code;
   Status st;
   const std::size_t bytes = plan<T>(config, exec.threads);
   Arena arena = Arena::owned(bytes, &st);
@@ -92,8 +95,6 @@ int run_typed(const RunConfig& config, const Execution& exec, const Args& args,
   const char* dtype = sizeof(T) == 4 ? "float" : "double";
   std::vector<char> line(report_json_capacity(rep));
   report_json(rep, dtype, line.data(), line.size());
-  std::string out_path;
-  args.get_string("out", "", &out_path);
   std::FILE* out = nullptr;
   if (int code = report(open_output(out_path, args.has("force"), &out))) return code;
   std::fprintf(out, "%s\n", line.data());

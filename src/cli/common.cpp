@@ -51,21 +51,26 @@ Status select_isa(const Args& args, Isa* out) {
   return isa_select(env, "MIMKIT_ARCH", out);
 }
 
+Status check_output(const std::string& path, bool force) {
+  struct stat st;
+  if (!path.empty() && path != "-" && !force && ::stat(path.c_str(), &st) == 0) {
+    return Status::error(Code::io_error, "--out",
+                         "'%s' exists; refusing to overwrite it (pass --force to replace it)",
+                         path.c_str());
+  }
+  return Status();
+}
+
 Status open_output(const std::string& path, bool force, std::FILE** out) {
   if (path.empty() || path == "-") {
     *out = stdout;
     return Status();
   }
-  struct stat st;
-  if (!force && ::stat(path.c_str(), &st) == 0) {
-    return Status::error(Code::io_error, "--out",
-                         "'%s' exists; refusing to overwrite it (pass --force to replace it)",
-                         path.c_str());
-  }
+  MIMKIT_TRY(check_output(path, force));
   *out = std::fopen(path.c_str(), "wb");
   if (*out == nullptr) {
-    return Status::error(Code::io_error, "--out", "cannot open '%s' for writing: %s", path.c_str(),
-                         std::strerror(errno));
+    return Status::error(Code::io_error, "--out", "cannot open '%s' for writing: %s",
+                         path.c_str(), std::strerror(errno));
   }
   return Status();
 }

@@ -32,6 +32,9 @@ Status select_isa(const Args& args, Isa* out);
 /// Opens `path` for writing ("-" or "" is stdout). Refuses to replace an existing file unless
 /// `force`, so finished results are never truncated by accident.
 Status open_output(const std::string& path, bool force, std::FILE** out);
+/// The refusal open_output() would give, without creating anything: lets a command check its
+/// output before spending a run on it.
+Status check_output(const std::string& path, bool force);
 /// Flushes and closes (not stdout), turning a failed write into a Status.
 Status close_output(std::FILE* file, const std::string& path);
 
