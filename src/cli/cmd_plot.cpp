@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -122,17 +121,13 @@ int cmd_plot(int argc, char** argv) {
     filters.emplace_back(w.substr(0, eq), w.substr(eq + 1));
   }
 
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return report(Status::error(Code::io_error, "plot", "cannot read '%s': %s", path.c_str(),
-                                std::strerror(errno)));
-  }
+  std::string all;
+  if (int code = report(read_text_file(path, "plot", &all))) return code;
   // series name -> x -> samples
   std::map<std::string, std::map<double, std::vector<double>>> data;
   std::vector<std::string> order;
-  std::string line;
   std::size_t line_no = 0, skipped = 0;
-  while (std::getline(in, line)) {
+  for (const std::string& line : split_lines(all)) {
     ++line_no;
     if (line.empty()) continue;
     Json row;

@@ -58,19 +58,6 @@ bool print_progress(const Progress& p, void* user) {
   return true;
 }
 
-Status read_file(const std::string& path, std::string* out) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    return Status::error(Code::io_error, "--config", "cannot read '%s': %s", path.c_str(),
-                         std::strerror(errno));
-  }
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out->append(buf, n);
-  std::fclose(f);
-  return Status();
-}
-
 void list_keys() {
   for (const char* const* k = config_keys(); *k != nullptr; ++k) {
     std::printf("  %-16s %s\n", *k, config_key_help(*k));
@@ -122,7 +109,7 @@ Status build_config(const Args& args, RunConfig* config) {
   if (args.has("config")) {
     std::string path, text;
     args.get_string("config", "", &path);
-    MIMKIT_TRY(read_file(path, &text));
+    MIMKIT_TRY(read_text_file(path, "--config", &text));
     MIMKIT_TRY(apply_text(&c, text.c_str(), path.c_str()));
   }
   for (const std::string& kv : args.all("set")) {

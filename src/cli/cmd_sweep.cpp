@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -128,6 +127,26 @@ Status parse_axis(const std::string& text, Axis* out) {
   return Status();
 }
 
+// Two axes on one key, or one value twice, would give points with the same configuration.
+Status check_axes(const std::vector<Axis>& axes) {
+  for (std::size_t a = 0; a < axes.size(); ++a) {
+    for (std::size_t b = 0; b < a; ++b) {
+      if (axes[a].key == axes[b].key) {
+        return Status::error(Code::invalid_argument, "--grid", "key '%s' has two axes",
+                             axes[a].key.c_str());
+      }
+    }
+    std::set<std::string> seen;
+    for (const std::string& v : axes[a].values) {
+      if (!seen.insert(v).second) {
+        return Status::error(Code::invalid_argument, "--grid", "%s = %s appears twice",
+                             axes[a].key.c_str(), v.c_str());
+      }
+    }
+  }
+  return Status();
+}
+
 Status parse_grid_text(const std::string& text, std::vector<Axis>* axes) {
   std::stringstream ss(text);
   std::string axis;
@@ -207,10 +226,9 @@ Status enumerate(const RunConfig& base, const std::vector<Axis>& axes, std::uint
 // Reads a JSONL results file: the point keys of its complete lines. A final line without a
 // newline (a write cut by a kill) is dropped from the file so appending continues cleanly.
 Status read_done(const std::string& path, std::set<std::string>* keys, bool repair) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status();
-  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  in.close();
+  if (::access(path.c_str(), F_OK) != 0) return Status();  // nothing done yet
+  std::string all;
+  MIMKIT_TRY(read_text_file(path, "--out", &all));
   std::size_t complete = all.rfind('\n');
   complete = complete == std::string::npos ? 0 : complete + 1;
   if (complete < all.size() && repair) {
@@ -413,6 +431,7 @@ int cmd_sweep(int argc, char** argv) {
   } else if (int code = report(parse_grid_text(preset->grid, &axes))) {
     return code;
   }
+  if (int code = report(check_axes(axes))) return code;
   std::uint64_t seeds = 0, threads = 1;
   if (int code = report(args.get_size("seeds", preset->seeds, 1, 100000, &seeds))) return code;
   if (int code = report(args.get_size("threads", 1, 1, 256, &threads))) return code;
@@ -551,26 +570,27 @@ int cmd_merge(int argc, char** argv) {
   if (int code = report(args.parse(argc, argv, first_option, {"out"}, {"help", "force"}))) {
     return code;
   }
-  if (args.has("help") || inputs.empty()) {
+  if (args.has("help")) {
     std::fputs(
         "usage: mimkit merge SHARD.jsonl ... [--out FILE] [--force]\n"
         "Combines sweep shard files; fails on duplicate or missing points.\n",
-        args.has("help") ? stdout : stderr);
-    return args.has("help") ? kExitOk : kExitUsage;
+        stdout);
+    return kExitOk;
+  }
+  if (inputs.empty()) {
+    return report(Status::error(Code::invalid_argument, "merge",
+                                "needs at least one SHARD.jsonl (usage: mimkit merge SHARD.jsonl "
+                                "... [--out FILE])"));
   }
   std::vector<std::string> lines;
   std::set<std::string> keys;
   std::set<std::size_t> indices;
   long long total = -1;
   for (const std::string& path : inputs) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      return report(
-          Status::error(Code::io_error, path.c_str(), "cannot read: %s", std::strerror(errno)));
-    }
-    std::string line;
+    std::string all;
+    if (int code = report(read_text_file(path, "merge", &all))) return code;
     std::size_t line_no = 0;
-    while (std::getline(in, line)) {
+    for (const std::string& line : split_lines(all)) {
       ++line_no;
       if (line.empty()) continue;
       Json j;
@@ -578,8 +598,20 @@ int cmd_merge(int argc, char** argv) {
       const Json* key = j.get("point_key");
       const Json* point = j.get("point");
       const Json* points = j.get("points");
-      if (st.ok() && (key == nullptr || point == nullptr || points == nullptr)) {
-        st = Status::error(Code::parse_error, "json", "not a sweep line (no point_key)");
+      if (st.ok() &&
+          (key == nullptr || point == nullptr || points == nullptr ||
+           key->type() != Json::Type::string || !point->is_number() || !points->is_number())) {
+        st = Status::error(Code::parse_error, "json",
+                           "not a sweep line (no point_key, point or points)");
+      }
+      // Sweeps have at most 1e6 points (enumerate()); anything else is not one of ours.
+      if (st.ok() &&
+          !(points->number() >= 1 && points->number() <= 1e6 && point->number() >= 0 &&
+            point->number() < points->number() && point->number() == std::floor(point->number()) &&
+            points->number() == std::floor(points->number()))) {
+        st = Status::error(Code::parse_error, "json",
+                           "point %s of points %s is not an index 0 <= point < points <= 1e6",
+                           point->text().c_str(), points->text().c_str());
       }
       if (!st.ok()) {
         return report(

@@ -34,7 +34,12 @@ bool interrupted() {
 int report(const Status& status) {
   if (status.ok()) return kExitOk;
   char line[Status::kFieldCapacity + Status::kMessageCapacity + 8];
-  std::fprintf(stderr, "mimkit: %s\n", status.describe(line, sizeof line));
+  status.describe(line, sizeof line);
+  // One line, whatever the input echoed in the message contained.
+  for (char* c = line; *c != '\0'; ++c) {
+    if (static_cast<unsigned char>(*c) < 0x20) *c = '?';
+  }
+  std::fprintf(stderr, "mimkit: %s\n", line);
   if (status.code() == Code::cancelled) return kExitInterrupted;
   const bool usage = status.code() == Code::invalid_argument ||
                      status.code() == Code::parse_error || status.code() == Code::unsupported_isa;
@@ -69,10 +74,49 @@ Status open_output(const std::string& path, bool force, std::FILE** out) {
   MIMKIT_TRY(check_output(path, force));
   *out = std::fopen(path.c_str(), "wb");
   if (*out == nullptr) {
-    return Status::error(Code::io_error, "--out", "cannot open '%s' for writing: %s",
-                         path.c_str(), std::strerror(errno));
+    return Status::error(Code::io_error, "--out", "cannot open '%s' for writing: %s", path.c_str(),
+                         std::strerror(errno));
   }
   return Status();
+}
+
+Status read_text_file(const std::string& path, const char* field, std::string* out) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    return Status::error(Code::io_error, field, "cannot read '%s': %s", path.c_str(),
+                         std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    return Status::error(Code::io_error, field, "cannot read '%s': it is a directory",
+                         path.c_str());
+  }
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    return Status::error(Code::io_error, field, "cannot read '%s': %s", path.c_str(),
+                         std::strerror(errno));
+  }
+  out->clear();
+  char buf[65536];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out->append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) {
+    return Status::error(Code::io_error, field, "reading '%s' failed", path.c_str());
+  }
+  return Status();
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
 }
 
 Status close_output(std::FILE* file, const std::string& path) {

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "args.hpp"
 #include "mimkit/isa.hpp"
@@ -35,6 +36,12 @@ Status open_output(const std::string& path, bool force, std::FILE** out);
 /// The refusal open_output() would give, without creating anything: lets a command check its
 /// output before spending a run on it.
 Status check_output(const std::string& path, bool force);
+/// Reads a whole file. A directory, a missing or unreadable file is Code::io_error naming
+/// `field` and the path (never an exception: the CLI is built without them).
+Status read_text_file(const std::string& path, const char* field, std::string* out);
+/// Splits text into lines (without the newlines); a last line without '\n' is included.
+std::vector<std::string> split_lines(const std::string& text);
+
 /// Flushes and closes (not stdout), turning a failed write into a Status.
 Status close_output(std::FILE* file, const std::string& path);
 

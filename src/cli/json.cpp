@@ -204,7 +204,9 @@ const Json* Json::path(const std::string& dotted) const {
   return cur;
 }
 
-std::string Json::text() const { return type_ == Type::string ? string_ : json(); }
+std::string Json::text() const {
+  return type_ == Type::string ? string_ : json();
+}
 
 namespace {
 
@@ -231,8 +233,10 @@ std::string quote(const std::string& raw) {
 std::string Json::json() const {
   char buf[64];
   switch (type_) {
-    case Type::null: return "null";
-    case Type::boolean: return boolean_ ? "true" : "false";
+    case Type::null:
+      return "null";
+    case Type::boolean:
+      return boolean_ ? "true" : "false";
     case Type::number:
       if (!std::isfinite(number_)) return "null";
       for (int precision = 15; precision <= 17; ++precision) {
@@ -240,7 +244,8 @@ std::string Json::json() const {
         if (std::strtod(buf, nullptr) == number_) break;
       }
       return buf;
-    case Type::string: return quote(string_);
+    case Type::string:
+      return quote(string_);
     case Type::array: {
       std::string out = "[";
       for (std::size_t i = 0; i < items_.size(); ++i) out += (i ? "," : "") + items_[i].json();

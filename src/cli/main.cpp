@@ -49,7 +49,9 @@ int version() {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fputs(kHelp, stderr);
+    std::fputs(
+        "mimkit: missing command (data, run, presets, sweep, merge, plot; see mimkit --help)\n",
+        stderr);
     return mimkit::cli::kExitUsage;
   }
   const char* command = argv[1];
@@ -58,7 +60,13 @@ int main(int argc, char** argv) {
     std::fputs(kHelp, stdout);
     return 0;
   }
-  if (std::strcmp(command, "--version") == 0) return version();
+  if (std::strcmp(command, "--version") == 0) {
+    if (argc > 2) {
+      return mimkit::cli::report(mimkit::Status::error(mimkit::Code::invalid_argument, "--version",
+                                                       "takes no arguments (got '%s')", argv[2]));
+    }
+    return version();
+  }
   if (std::strcmp(command, "data") == 0) return mimkit::cli::cmd_data(argc, argv);
   if (std::strcmp(command, "run") == 0) return mimkit::cli::cmd_run(argc, argv);
   if (std::strcmp(command, "presets") == 0) return mimkit::cli::cmd_presets(argc, argv);
@@ -67,7 +75,7 @@ int main(int argc, char** argv) {
   if (std::strcmp(command, "plot") == 0) return mimkit::cli::cmd_plot(argc, argv);
   const std::string guess = mimkit::cli::closest(
       command, {"data", "run", "presets", "sweep", "merge", "plot", "--help", "--version"});
-  std::fprintf(stderr, "mimkit: unknown command '%s'%s%s%s (see mimkit --help)\n", command,
-               guess.empty() ? "" : "; did you mean '", guess.c_str(), guess.empty() ? "" : "'");
-  return mimkit::cli::kExitUsage;
+  return mimkit::cli::report(mimkit::Status::error(
+      mimkit::Code::invalid_argument, "", "unknown command '%s'%s%s%s (see mimkit --help)", command,
+      guess.empty() ? "" : "; did you mean '", guess.c_str(), guess.empty() ? "" : "'"));
 }
