@@ -13,15 +13,17 @@ namespace {
 
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 
-// A random orthogonal n x n matrix as a product of three Householder reflectors
+// A random orthogonal n x n matrix as a product of max(n, 3) Householder reflectors
 // I - 2 v v^T / (v^T v), built here without linalg so the eigen tests do not depend on the
-// orthonormalisation under test. Orthogonal to a few eps.
+// orthonormalisation under test. Orthogonal to a few n eps. As many reflectors as dimensions make
+// Q dense: with only a few, Q would be the identity plus a low-rank term and A = Q diag Q^T
+// nearly diagonal, which an eigensolver finds far easier than a general matrix.
 std::vector<double> random_orthogonal(std::size_t n, unsigned seed) {
   std::mt19937 gen(seed);
   std::normal_distribution<double> normal;
   std::vector<double> Q(n * n, 0.0), v(n), next(n * n);
   for (std::size_t i = 0; i < n; ++i) Q[i * n + i] = 1;
-  for (int reflector = 0; reflector < 3; ++reflector) {
+  for (std::size_t reflector = 0; reflector < (n > 3 ? n : 3); ++reflector) {
     double vv = 0;
     for (double& x : v) {
       x = normal(gen);
@@ -158,6 +160,17 @@ TEST_CASE("eigh: A V = V diag(w), V^T V = I and w = the known spectrum for n = 1
       CHECK(eig_res <= 10 * n * kEps * norm);
       CHECK(orth_res <= 10 * n * kEps);
 
+      // Sorted descending exactly (sort_descending compares the computed values themselves), and
+      // trace(A) = sum(w) as similarity keeps the trace: a sum of n values each off by
+      // ~n eps ||A||.
+      double trace = 0, sum_w = 0;
+      for (std::size_t k = 0; k < n; ++k) {
+        if (k > 0) CHECK(w[k - 1] >= w[k]);
+        trace += A[k * n + k];
+        sum_w += w[k];
+      }
+      CHECK(std::fabs(trace - sum_w) <= 10 * n * n * kEps * norm);
+
       // The eigenvalues are the known spectrum, in descending order.
       std::vector<double> sorted(lambda);
       for (std::size_t i = 1; i < n; ++i) {
@@ -193,6 +206,102 @@ TEST_CASE("eigh: A V = V diag(w), V^T V = I and w = the known spectrum for n = 1
       REQUIRE(linalg::eigh_jacobi(A.data(), n, n, wj.data(), Vj.data(), n, work.data()));
       for (std::size_t k = 0; k < n; ++k) CHECK(std::fabs(wj[k] - w[k]) <= 10 * n * kEps * norm);
     }
+  }
+}
+
+TEST_CASE("eigh of [[2, 1], [1, 2]] is 3, 1 with eigenvectors (1, 1) / sqrt 2, (1, -1) / sqrt 2") {
+  // A 45-degree rotation diagonalises it: one Jacobi rotation with tau = 0, t = 1, c = s =
+  // 1/sqrt 2.
+  const double A[] = {2, 1, 1, 2};
+  double w[2], V[4], work[4];
+  REQUIRE(linalg::eigh(A, 2, 2, w, V, 2, work));
+  CHECK(std::fabs(w[0] - 3) <= 4 * kEps);
+  CHECK(std::fabs(w[1] - 1) <= 4 * kEps);
+  const double h = std::sqrt(0.5);
+  // Signs are arbitrary: compare |v_i| and the relative sign within each column.
+  for (int i = 0; i < 2; ++i) {
+    CHECK(std::fabs(std::fabs(V[i * 2 + 0]) - h) <= 4 * kEps);
+    CHECK(std::fabs(std::fabs(V[i * 2 + 1]) - h) <= 4 * kEps);
+  }
+  CHECK(V[0] * V[2] > 0);  // column 0 along (1, 1)
+  CHECK(V[1] * V[3] < 0);  // column 1 along (1, -1)
+}
+
+TEST_CASE(
+    "eigh of random symmetric matrices (iid entries, n = 1..40, padded): AV = Vw, V^T V = I") {
+  // Unlike the tests above the spectrum is not known, so the checks are the invariants every
+  // correct decomposition satisfies: the residual, orthogonality, descending order, and the two
+  // similarity invariants trace(A) = sum w and ||A||_F^2 = sum w^2. Leading dimensions are padded
+  // with sentinels that both paths must leave alone (A) and not write (V).
+  for (std::size_t n = 1; n <= 40; ++n) {
+    CAPTURE(n);
+    const std::size_t lda = n + 3, ldv = n + 2;
+    std::mt19937 gen(static_cast<unsigned>(500 + n));
+    std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+    std::vector<double> A(n * n), Ap(n * lda, 7.0), w(n), Vp(n * ldv, 9.0), V(n * n), work(n * n);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j <= i; ++j) {
+        A[i * n + j] = A[j * n + i] = uniform(gen);
+      }
+    }
+    // Sizes divisible by 6 get repeated eigenvalues: A = [[B, 0], [0, B]] with B its top-left
+    // block has every eigenvalue of B twice, and any basis of each 2-D eigenspace is correct.
+    if (n % 3 == 0 && n % 2 == 0) {
+      const std::size_t h = n / 2;
+      for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = 0; j < n; ++j) {
+          const bool same_block = (i < h) == (j < h);
+          A[i * n + j] = same_block ? A[(i % h) * n + (j % h)] : 0.0;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j < n; ++j) Ap[i * lda + j] = A[i * n + j];
+    }
+    const std::vector<double> Ap_before(Ap);
+    REQUIRE(linalg::eigh(Ap.data(), n, lda, w.data(), Vp.data(), ldv, work.data()));
+    CHECK(Ap == Ap_before);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j < n; ++j) V[i * n + j] = Vp[i * ldv + j];
+      for (std::size_t j = n; j < ldv; ++j) CHECK(Vp[i * ldv + j] == 9.0);
+    }
+    // ||A||_2 <= ||A||_F <= n for entries in [-1, 1].
+    double frob2 = 0, trace = 0, sum_w = 0, sum_w2 = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      trace += A[i * n + i];
+      sum_w += w[i];
+      sum_w2 += w[i] * w[i];
+      for (std::size_t j = 0; j < n; ++j) frob2 += A[i * n + j] * A[i * n + j];
+      if (i > 0) CHECK(w[i - 1] >= w[i]);
+    }
+    const double norm = std::sqrt(frob2);
+    double eig_res = 0, orth_res = 0;
+    residuals(A, w, V, n, &eig_res, &orth_res);
+    CHECK(eig_res <= 10 * n * kEps * norm);
+    CHECK(orth_res <= 10 * n * kEps);
+    CHECK(std::fabs(trace - sum_w) <= 10 * n * n * kEps * norm);
+    CHECK(std::fabs(frob2 - sum_w2) <= 10 * n * n * kEps * frob2);
+    if (n % 3 == 0 && n % 2 == 0) {
+      // The block-doubled matrix: eigenvalues come in equal pairs (w[0] = w[1], w[2] = w[3], ...).
+      for (std::size_t k = 0; k + 1 < n; k += 2) {
+        CHECK(std::fabs(w[k] - w[k + 1]) <= 10 * n * kEps * norm);
+      }
+    }
+  }
+}
+
+TEST_CASE("eigh of the zero matrix gives zero eigenvalues and an orthonormal V on both paths") {
+  // The QL path's Householder step has a scale == 0 branch and the Jacobi path an off == 0 exit:
+  // neither may divide by zero.
+  for (std::size_t n : {std::size_t{4}, std::size_t{20}}) {
+    CAPTURE(n);
+    std::vector<double> A(n * n, 0.0), w(n, 5.0), V(n * n), work(n * n);
+    REQUIRE(linalg::eigh(A.data(), n, n, w.data(), V.data(), n, work.data()));
+    double eig_res = 0, orth_res = 0;
+    residuals(A, w, V, n, &eig_res, &orth_res);
+    for (double x : w) CHECK(x == 0);
+    CHECK(eig_res == 0);
+    CHECK(orth_res <= 10 * n * kEps);
   }
 }
 
