@@ -32,6 +32,11 @@ class Writer {
       put("null");
     }
   }
+  // ", \"name\": value" (or without the comma for the first member of an object).
+  void key(const char* name, double x, bool first = false) {
+    put("%s\"%s\": ", first ? "" : ", ", name);
+    number(x);
+  }
   void array(const double* x, std::size_t n) {
     put("[");
     for (std::size_t i = 0; i < n; ++i) {
@@ -76,26 +81,20 @@ std::size_t report_json(const Report& rep, const char* dtype, char* out,
     w.put("\"custom\": {\"activation\": %s, \"loss\": %s}, ",
           rep.custom_activation ? "true" : "false", rep.custom_loss ? "true" : "false");
   }
-  w.put("\"timings\": {\"phase1_s\": ");
-  w.number(rep.timings.phase1_s);
-  w.put(", \"phase1_step_s\": ");
-  w.number(rep.timings.phase1_step_s);
-  w.put(", \"spectral_s\": ");
-  w.number(rep.timings.spectral_s);
-  w.put(", \"phase2_s\": ");
-  w.number(rep.timings.phase2_s);
-  w.put(", \"total_s\": ");
-  w.number(rep.timings.total_s);
-  w.put("}, \"phase1\": {\"alignment\": ");
-  w.number(rep.phase1.alignment);
+  w.put("\"timings\": {");
+  w.key("phase1_s", rep.timings.phase1_s, true);
+  w.key("phase1_step_s", rep.timings.phase1_step_s);
+  w.key("spectral_s", rep.timings.spectral_s);
+  w.key("phase2_s", rep.timings.phase2_s);
+  w.key("total_s", rep.timings.total_s);
+  w.put("}, \"phase1\": {");
+  w.key("alignment", rep.phase1.alignment, true);
   w.put(", ");
   w.subspace(rep.phase1.subspace);
-  w.put(", \"train_loss\": ");
-  w.number(rep.phase1.train_loss);
-  w.put("}, \"phase2\": {\"test_error\": ");
-  w.number(rep.phase2.test_error);
-  w.put(", \"train_loss\": ");
-  w.number(rep.phase2.train_loss);
+  w.key("train_loss", rep.phase1.train_loss);
+  w.put("}, \"phase2\": {");
+  w.key("test_error", rep.phase2.test_error, true);
+  w.key("train_loss", rep.phase2.train_loss);
   w.put("}");
   if (rep.spectral.ran) {
     w.put(", \"spectral\": {");
