@@ -4,30 +4,16 @@
 //   bench-phase1 --benchmark_filter=...   (build with -Dbench=true; see bench/run-phase1)
 #include <benchmark/benchmark.h>
 
-#include <chrono>
 #include <string>
 #include <vector>
 
 #include "kernels/kernels.hpp"
 #include "mimkit/mimkit.hpp"
+#include "peak.hpp"
 
 namespace {
 
 using mimkit::Isa;
-
-// Flops per second of the register-resident FMA chain, timed for about 0.2 s.
-template <class T>
-double measure_peak(Isa isa) {
-  const auto* k = mimkit::kernels::table<T>(isa);
-  std::size_t iters = 1 << 16;
-  for (;;) {
-    const auto t0 = std::chrono::steady_clock::now();
-    benchmark::DoNotOptimize(k->fma_peak(iters));
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (s > 0.2) return 2.0 * static_cast<double>(iters * k->fma_chains * k->lanes) / s;
-    iters *= 2;
-  }
-}
 
 template <class T>
 void BM_fma_peak(benchmark::State& state, Isa isa) {
@@ -74,7 +60,7 @@ void BM_phase1_step(benchmark::State& state, Isa isa, StepCase sc) {
   state.counters["flops"] =
       benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
   // The peak of this ISA and type, measured now, on the same (possibly busy) machine.
-  state.counters["peak_flops"] = measure_peak<T>(isa) * static_cast<double>(sc.threads);
+  state.counters["peak_flops"] = mimkit_bench::measure_peak<T>(isa) * static_cast<double>(sc.threads);
 }
 
 void register_all() {

@@ -65,7 +65,11 @@ def main():
     if torch is not None:
         torch.set_num_threads(threads)
     rng = np.random.default_rng(0)
-    print(json.dumps({"blas": blas_name(), "numpy": np.__version__,
+    blas = blas_name()
+    if "openblas" not in blas.lower():
+        print("compare_phase1: NumPy uses BLAS '%s', not OpenBLAS: the reference rows are not a fair "
+              "comparison (scripts/setup --bench installs libopenblas0-pthread)" % blas, file=sys.stderr)
+    print(json.dumps({"blas": blas, "numpy": np.__version__,
                       "torch": torch.__version__ if torch else None, "threads": threads}))
     for dtype in ("float32", "float64"):
         for d, n, m in shapes:

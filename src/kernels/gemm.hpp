@@ -1,10 +1,12 @@
 // Deterministic matrix products, BLIS-style: a register-blocked micro-kernel (MR rows x NV
-// vectors of C held in registers) driven by loops that walk the blocks. Included only by
-// isa_*.cpp.
+// vectors of C held in registers) separate from the loops that drive it, which copy each
+// K-block of a B column panel into a contiguous, aligned buffer on the stack (BLIS's packing)
+// so the micro-kernel streams it from L1 with unit stride. Included only by isa_*.cpp.
 //
 // Determinism: every element of C is accumulated over k = 0, 1, ..., K-1 in that order with one
-// fused multiply-add per term, starting from 0 (or from C). Vectorisation runs across columns
-// of C only, so the bits do not depend on the vector width.
+// fused multiply-add per term, starting from 0 (or from C); blocking over k stores C between
+// blocks and reloads it, which changes no bits. Vectorisation runs across columns of C only,
+// so the bits depend neither on the vector width nor on the blocking.
 #pragma once
 
 #include "simd.hpp"
@@ -13,11 +15,48 @@ namespace mimkit {
 namespace kernels {
 namespace {
 
-// C[MR x NV*W] (+)= op(A)[MR x K] B[K x NV*W], op(A) = A (A_T false: A[i * lda + k]) or
-// A^T (A_T true: A[k * lda + i]).
+// Register tile per ISA: a panel of NV vectors of C columns is computed MR(NV) rows at a time.
+// MR * NV accumulators + NV B vectors + 1 broadcast fit the register file (16 on AVX2, 32 on
+// AVX-512 and NEON) and leave at least 2 x the FMA latency x the FMA ports independent chains.
+// Panels are NV = NV0, then 4, 2, 1 vectors wide while columns remain. The packed B panel holds
+// kPanelBytes (a k-block of KC = kPanelBytes / (NV W sizeof(T)) rows): half of L1, the other half
+// for the rows of A and the tile of C.
+template <class Arch>
+struct Blocking {
+  static constexpr int NV0 = 2;
+  static constexpr int mr(int nv) { return nv == 2 ? 4 : 6; }
+  static constexpr std::size_t kPanelBytes = 16384;
+};
+#if XSIMD_WITH_AVX2
+template <>
+struct Blocking<xsimd::fma3<xsimd::avx2>> {
+  static constexpr int NV0 = 2;
+  static constexpr int mr(int nv) { return nv == 2 ? 6 : 8; }
+  static constexpr std::size_t kPanelBytes = 24576;
+};
+#endif
+#if XSIMD_WITH_AVX512BW
+template <>
+struct Blocking<xsimd::avx512bw> {
+  static constexpr int NV0 = 3;
+  static constexpr int mr(int nv) { return nv == 6 ? 4 : nv == 4 ? 6 : nv == 3 ? 8 : 12; }
+  static constexpr std::size_t kPanelBytes = 24576;
+};
+#endif
+#if XSIMD_WITH_NEON64
+template <>
+struct Blocking<xsimd::neon64> {
+  static constexpr int NV0 = 4;
+  static constexpr int mr(int nv) { return nv == 4 ? 6 : nv == 2 ? 12 : 16; }
+  static constexpr std::size_t kPanelBytes = 32768;
+};
+#endif
+
+// C[MR x NV*W] (+)= op(A)[MR x K] Bp[K x NV*W], Bp packed (row k at Bp + k * NV * W, aligned),
+// op(A) = A (A_T false: A[i * lda + k]) or A^T (A_T true: A[k * lda + i]).
 template <class Arch, class T, int MR, int NV, bool A_T>
-inline void gemm_micro(std::size_t K, const T* A, std::size_t lda, const T* B, std::size_t ldb,
-                       T* C, std::size_t ldc, bool accumulate) {
+inline void gemm_micro(std::size_t K, const T* A, std::size_t lda, const T* Bp, T* C,
+                       std::size_t ldc, bool accumulate) {
   using V = Vec<T, Arch>;
   constexpr std::size_t W = lanes<T, Arch>();
   V acc[MR][NV];
@@ -28,8 +67,15 @@ inline void gemm_micro(std::size_t K, const T* A, std::size_t lda, const T* B, s
     }
   }
   for (std::size_t k = 0; k < K; ++k) {
+    // Rows of A (not transposed) are MR separate streams, often first touched here (a new
+    // tile of X): fetch each 256 bytes ahead, once per cache line.
+    if (!A_T && k % (64 / sizeof(T)) == 0) {
+      for (int i = 0; i < MR; ++i) {
+        __builtin_prefetch(A + static_cast<std::size_t>(i) * lda + k + 256 / sizeof(T), 0, 3);
+      }
+    }
     V b[NV];
-    for (int v = 0; v < NV; ++v) b[v] = vload<Arch, T>(B + k * ldb + v * W);
+    for (int v = 0; v < NV; ++v) b[v] = vload_aligned<Arch, T>(Bp + (k * NV + v) * W);
     for (int i = 0; i < MR; ++i) {
       const std::size_t ia = static_cast<std::size_t>(i);
       const V a = vbroadcast<Arch, T>(A_T ? A[k * lda + ia] : A[ia * lda + k]);
@@ -43,66 +89,75 @@ inline void gemm_micro(std::size_t K, const T* A, std::size_t lda, const T* B, s
   }
 }
 
-// Register tile per ISA: MR rows x NV vectors of C stay in registers while K streams. Chosen so
-// MR * NV accumulators + NV B vectors + 1 broadcast fit the register file (16 on AVX2, 32 on
-// AVX-512 and NEON) with enough independent FMA chains to cover the FMA latency.
-template <class Arch>
-struct Blocking {
-  static constexpr int MR = 4, NV = 2;
-};
-#if XSIMD_WITH_AVX2
-template <>
-struct Blocking<xsimd::fma3<xsimd::avx2>> {
-  static constexpr int MR = 4, NV = 3;
-};
-#endif
-#if XSIMD_WITH_AVX512BW
-template <>
-struct Blocking<xsimd::avx512bw> {
-  static constexpr int MR = 6, NV = 3;
-};
-#endif
-#if XSIMD_WITH_NEON64
-template <>
-struct Blocking<xsimd::neon64> {
-  static constexpr int MR = 6, NV = 4;
-};
-#endif
-
-template <class Arch, class T, int NV, bool A_T>
-inline void gemm_column_panel(std::size_t M, std::size_t K, const T* A, std::size_t lda, const T* B,
-                              std::size_t ldb, T* C, std::size_t ldc, bool accumulate) {
-  constexpr int MR = Blocking<Arch>::MR;
-  std::size_t i = 0;
-  for (; i + MR <= M; i += MR) {
-    const T* a = A_T ? A + i : A + i * lda;
-    gemm_micro<Arch, T, MR, NV, A_T>(K, a, lda, B, ldb, C + i * ldc, ldc, accumulate);
-  }
-  for (; i < M; ++i) {
-    const T* a = A_T ? A + i : A + i * lda;
-    gemm_micro<Arch, T, 1, NV, A_T>(K, a, lda, B, ldb, C + i * ldc, ldc, accumulate);
+// The last rows < MR of a panel: one micro-kernel of exactly that height.
+template <class Arch, class T, int R, int NV, bool A_T>
+inline void gemm_tail(std::size_t rows, std::size_t K, const T* A, std::size_t lda, const T* Bp,
+                      T* C, std::size_t ldc, bool accumulate) {
+  if constexpr (R > 0) {
+    if (rows == static_cast<std::size_t>(R)) {
+      gemm_micro<Arch, T, R, NV, A_T>(K, A, lda, Bp, C, ldc, accumulate);
+    } else {
+      gemm_tail<Arch, T, R - 1, NV, A_T>(rows, K, A, lda, Bp, C, ldc, accumulate);
+    }
   }
 }
 
-// Column panels of NV vectors, then the remaining vectors one at a time.
+// Bp[k][0 .. NV*W) = B[k][0 .. NV*W) for k < K.
+template <class Arch, class T, int NV>
+inline void pack_b(std::size_t K, const T* B, std::size_t ldb, T* Bp) {
+  constexpr std::size_t W = lanes<T, Arch>();
+  for (std::size_t k = 0; k < K; ++k) {
+    for (int v = 0; v < NV; ++v) {
+      vstore_aligned<Arch, T>(Bp + (k * NV + v) * W, vload<Arch, T>(B + k * ldb + v * W));
+    }
+  }
+}
+
+// One column panel of NV vectors: for each k-block, pack B, then sweep all rows of C.
+template <class Arch, class T, int NV, bool A_T>
+inline void gemm_column_panel(std::size_t M, std::size_t K, const T* A, std::size_t lda, const T* B,
+                              std::size_t ldb, T* C, std::size_t ldc, bool accumulate, T* Bp) {
+  constexpr int MR = Blocking<Arch>::mr(NV);
+  constexpr std::size_t KC = Blocking<Arch>::kPanelBytes / (NV * lanes<T, Arch>() * sizeof(T));
+  for (std::size_t k0 = 0; k0 < K; k0 += KC) {
+    const std::size_t kc = K - k0 < KC ? K - k0 : KC;
+    const bool acc = accumulate || k0 > 0;
+    pack_b<Arch, T, NV>(kc, B + k0 * ldb, ldb, Bp);
+    const T* Ak = A_T ? A + k0 * lda : A + k0;
+    std::size_t i = 0;
+    for (; i + MR <= M; i += MR) {
+      const T* a = A_T ? Ak + i : Ak + i * lda;
+      gemm_micro<Arch, T, MR, NV, A_T>(kc, a, lda, Bp, C + i * ldc, ldc, acc);
+    }
+    if (i < M) {
+      const T* a = A_T ? Ak + i : Ak + i * lda;
+      gemm_tail<Arch, T, MR - 1, NV, A_T>(M - i, kc, a, lda, Bp, C + i * ldc, ldc, acc);
+    }
+  }
+}
+
+// Column panels of NV vectors from column *j on, while a whole panel fits.
 template <class Arch, class T, int NV, bool A_T>
 inline void gemm_columns(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda,
                          const T* B, std::size_t ldb, T* C, std::size_t ldc, bool accumulate,
-                         std::size_t* j) {
+                         std::size_t* j, T* Bp) {
   constexpr std::size_t W = lanes<T, Arch>();
   for (; *j + NV * W <= N; *j += NV * W) {
-    gemm_column_panel<Arch, T, NV, A_T>(M, K, A, lda, B + *j, ldb, C + *j, ldc, accumulate);
+    gemm_column_panel<Arch, T, NV, A_T>(M, K, A, lda, B + *j, ldb, C + *j, ldc, accumulate, Bp);
   }
 }
 
 template <class Arch, class T, bool A_T>
 void gemm(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda, const T* B,
           std::size_t ldb, T* C, std::size_t ldc, bool accumulate) {
-  constexpr int NV = Blocking<Arch>::NV;
+  constexpr int NV0 = Blocking<Arch>::NV0;
+  // The packed panel, on the stack so the product allocates nothing and stays reentrant.
+  alignas(64) T Bp[Blocking<Arch>::kPanelBytes / sizeof(T)];
   std::size_t j = 0;
-  gemm_columns<Arch, T, NV, A_T>(M, N, K, A, lda, B, ldb, C, ldc, accumulate, &j);
-  if (NV > 2) gemm_columns<Arch, T, 2, A_T>(M, N, K, A, lda, B, ldb, C, ldc, accumulate, &j);
-  gemm_columns<Arch, T, 1, A_T>(M, N, K, A, lda, B, ldb, C, ldc, accumulate, &j);
+  gemm_columns<Arch, T, NV0, A_T>(M, N, K, A, lda, B, ldb, C, ldc, accumulate, &j, Bp);
+  if (NV0 > 4) gemm_columns<Arch, T, 4, A_T>(M, N, K, A, lda, B, ldb, C, ldc, accumulate, &j, Bp);
+  if (NV0 > 2) gemm_columns<Arch, T, 2, A_T>(M, N, K, A, lda, B, ldb, C, ldc, accumulate, &j, Bp);
+  gemm_columns<Arch, T, 1, A_T>(M, N, K, A, lda, B, ldb, C, ldc, accumulate, &j, Bp);
 }
 
 // C[M x N] (+)= A[M x K] B[K x N], row-major; N must be a multiple of 16 (every ISA's lane

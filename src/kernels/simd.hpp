@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 namespace mimkit {
 namespace kernels {
@@ -119,6 +120,23 @@ inline Vec<T, Arch> vload(const T* p) {
 template <class Arch, class T>
 inline void vstore(T* p, const Vec<T, Arch>& x) {
   x.store_unaligned(p);
+}
+// p aligned to the vector size (64 bytes suffices on every ISA).
+template <class Arch, class T>
+inline Vec<T, Arch> vload_aligned(const T* p) {
+  if constexpr (std::is_same<Arch, scalar_arch>::value) {
+    return vload<Arch, T>(p);
+  } else {
+    return Vec<T, Arch>::load_aligned(p);
+  }
+}
+template <class Arch, class T>
+inline void vstore_aligned(T* p, const Vec<T, Arch>& x) {
+  if constexpr (std::is_same<Arch, scalar_arch>::value) {
+    vstore<Arch, T>(p, x);
+  } else {
+    x.store_aligned(p);
+  }
 }
 template <class T, class A>
 inline xsimd::batch<T, A> vfma(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b,
