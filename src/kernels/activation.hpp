@@ -81,12 +81,13 @@ struct ElementMath {
     if (value != nullptr) {
       // Small |z|: log cosh z = log1p(cosh z - 1), cosh z - 1 = expm1(a)^2 / (2 (1 + expm1(a))),
       // accurate down to z^2 / 2 without cancellation. Large |z|: a - log 2 + log1p(e^{-2a}).
-      const V small = vselect(a < c(T(10)), a, c(T(10)));
+      // One log1p serves both branches: its argument is chosen per lane first.
+      const auto near = a < c(T(10));
+      const V small = vselect(near, a, c(T(10)));
       const V t = expm1(small);
       const V cosh_m1 = vdiv(t * t, c(T(2)) * (c(T(1)) + t));
-      const V near = log1p(cosh_m1);
-      const V far = (a - c(T(0.69314718055994531))) + log1p(e2 + c(T(1)));
-      *value = vselect(a < c(T(10)), near, far);
+      const V l = log1p(vselect(near, cosh_m1, e2 + c(T(1))));
+      *value = vselect(near, l, (a - c(T(0.69314718055994531))) + l);
     }
   }
 };
