@@ -53,10 +53,11 @@ struct Blocking<xsimd::neon64> {
 #endif
 
 // C[MR x NV*W] (+)= op(A)[MR x K] Bp[K x NV*W], Bp packed (row k at Bp + k * NV * W, aligned),
-// op(A) = A (A_T false: A[i * lda + k]) or A^T (A_T true: A[k * lda + i]).
+// op(A) = A (A_T false: A[i * lda + k]) or A^T (A_T true: A[k * lda + i]). Not inlined: on its
+// own, the loop keeps its pointers in registers instead of sharing them with the drivers.
 template <class Arch, class T, int MR, int NV, bool A_T>
-inline void gemm_micro(std::size_t K, const T* A, std::size_t lda, const T* Bp, T* C,
-                       std::size_t ldc, bool accumulate) {
+__attribute__((noinline)) void gemm_micro(std::size_t K, const T* A, std::size_t lda, const T* Bp,
+                                          T* C, std::size_t ldc, bool accumulate) {
   using V = Vec<T, Arch>;
   constexpr std::size_t W = lanes<T, Arch>();
   V acc[MR][NV];
@@ -66,20 +67,24 @@ inline void gemm_micro(std::size_t K, const T* A, std::size_t lda, const T* Bp, 
                              : vbroadcast<Arch, T>(T(0));
     }
   }
-  for (std::size_t k = 0; k < K; ++k) {
-    // Rows of A (not transposed) are MR separate streams, often first touched here (a new
-    // tile of X): fetch each 256 bytes ahead, once per cache line.
-    if (!A_T && k % (64 / sizeof(T)) == 0) {
+  // k in steps of one cache line of A: rows of A (not transposed) are MR separate streams, often
+  // first touched here (a new tile of X), so each is fetched 256 bytes ahead once per line.
+  constexpr std::size_t kLine = 64 / sizeof(T);
+  for (std::size_t k0 = 0; k0 < K; k0 += kLine) {
+    if (!A_T) {
       for (int i = 0; i < MR; ++i) {
-        __builtin_prefetch(A + static_cast<std::size_t>(i) * lda + k + 256 / sizeof(T), 0, 3);
+        __builtin_prefetch(A + static_cast<std::size_t>(i) * lda + k0 + 256 / sizeof(T), 0, 3);
       }
     }
-    V b[NV];
-    for (int v = 0; v < NV; ++v) b[v] = vload_aligned<Arch, T>(Bp + (k * NV + v) * W);
-    for (int i = 0; i < MR; ++i) {
-      const std::size_t ia = static_cast<std::size_t>(i);
-      const V a = vbroadcast<Arch, T>(A_T ? A[k * lda + ia] : A[ia * lda + k]);
-      for (int v = 0; v < NV; ++v) acc[i][v] = vfma(a, b[v], acc[i][v]);
+    const std::size_t k1 = K - k0 < kLine ? K : k0 + kLine;
+    for (std::size_t k = k0; k < k1; ++k) {
+      V b[NV];
+      for (int v = 0; v < NV; ++v) b[v] = vload_aligned<Arch, T>(Bp + (k * NV + v) * W);
+      for (int i = 0; i < MR; ++i) {
+        const std::size_t ia = static_cast<std::size_t>(i);
+        const V a = vbroadcast<Arch, T>(A_T ? A[k * lda + ia] : A[ia * lda + k]);
+        for (int v = 0; v < NV; ++v) acc[i][v] = vfma(a, b[v], acc[i][v]);
+      }
     }
   }
   for (int i = 0; i < MR; ++i) {
