@@ -133,7 +133,7 @@ struct State {
   std::size_t kdim = 0, kpad = 0;
 
   T* W = nullptr;                     // m x ldx
-  T* Wt = nullptr;                    // d x mpad (packed W^T)
+  T* Wt = nullptr;                    // W^T (d x mpad) in pack_b's panels
   T* a = nullptr;                     // mpad
   T* b = nullptr;                     // mpad
   T* apad = nullptr;                  // mpad x kPad, a in column 0
@@ -303,13 +303,10 @@ long for_each_tile(const Pass<T>& p, std::size_t shard, std::size_t w, Body&& bo
   return tiles;
 }
 
+// W^T into the kernels' panel layout, once per step: every tile's Z = X W^T reads it in place.
 template <class T>
 void pack_wt(State<T>& s) {
-  for (std::size_t j = 0; j < s.d; ++j) {
-    T* row = s.Wt + j * s.mpad;
-    for (std::size_t i = 0; i < s.m; ++i) row[i] = s.W[i * s.ldx + j];
-    for (std::size_t i = s.m; i < s.mpad; ++i) row[i] = T(0);
-  }
+  s.k->pack_b(s.d, s.mpad, s.W, s.ldx, true, s.m, s.Wt);
 }
 
 template <class T>
@@ -360,7 +357,7 @@ void phase1_task(void* ctx, std::size_t shard, std::size_t w) {
   double loss = 0;
   const long tiles = for_each_tile(p, shard, w, [&](const Tile<T>& tl, bool first) {
     const std::size_t cnt = tl.rows;
-    s.k->gemm_nn(cnt, s.mpad, s.d, tl.X, tl.ldx, s.Wt, s.mpad, Z, s.mpad, false);
+    s.k->gemm_nn_packed(cnt, s.mpad, s.d, tl.X, tl.ldx, s.Wt, Z, s.mpad, false);
     activate(s, false, cnt, Z, Sg, Dp);
     s.k->gemm_nn(cnt, kPad, s.mpad, Sg, s.mpad, s.apad, kPad, F, kPad, false);
     const T* y = tile_labels(s, tl, w);
@@ -459,7 +456,7 @@ void spectral_task(void* ctx, std::size_t shard, std::size_t w) {
 template <class T>
 void features(State<T>& s, const Tile<T>& tl, std::size_t w, T* out) {
   T* Z = s.Z + w * s.tile * s.mpad;
-  s.k->gemm_nn(tl.rows, s.mpad, s.d, tl.X, tl.ldx, s.Wt, s.mpad, Z, s.mpad, false);
+  s.k->gemm_nn_packed(tl.rows, s.mpad, s.d, tl.X, tl.ldx, s.Wt, Z, s.mpad, false);
   activate(s, true, tl.rows, Z, out, static_cast<T*>(nullptr));
 }
 

@@ -23,6 +23,12 @@ std::vector<T> gaussian(std::size_t n, std::uint64_t row) {
   return v;
 }
 
+template <class T>
+T* aligned64(T* p) {
+  const auto addr = reinterpret_cast<std::uintptr_t>(p);
+  return reinterpret_cast<T*>((addr + 63) / 64 * 64);
+}
+
 }  // namespace
 
 TEST_CASE_TEMPLATE("gemm_nn and gemm_tn match a naive double product on every ISA", T, float,
@@ -80,6 +86,40 @@ TEST_CASE_TEMPLATE("matrix products are bit-identical on every ISA", T, float, d
     kernels::table<T>(isa)->gemm_tn(M, N, K, At.data(), M, B.data(), N, Ct.data(), N, false);
     CHECK(std::memcmp(C.data(), ref.data(), C.size() * sizeof(T)) == 0);
     CHECK(std::memcmp(Ct.data(), ref_t.data(), Ct.size() * sizeof(T)) == 0);
+  }
+}
+
+TEST_CASE_TEMPLATE("gemm_nn on a packed B gives gemm_nn's bits, from B or from its transpose",
+                   T, float, double) {
+  // N spans every panel width (wide panels, then 4, 2, 1 vectors), K crosses k-blocks, M tails.
+  const std::size_t M = 29, N = 208, K = 300, n_valid = 197;
+  const std::size_t lda = K + 1, ldb = N + 3, ldbt = K + 7;
+  const auto A = gaussian<T>(M * lda, 11), Bt = gaussian<T>(n_valid * ldbt, 12);
+  // B with columns >= n_valid zero, and its transpose Bt (n_valid rows).
+  std::vector<T> B(K * ldb, T(0));
+  for (std::size_t k = 0; k < K; ++k) {
+    for (std::size_t j = 0; j < n_valid; ++j) B[k * ldb + j] = Bt[j * ldbt + k];
+  }
+  for (Isa isa : mimkit_test::runnable_isas()) {
+    const std::string isa_str = mimkit::isa_name(isa);
+    CAPTURE(isa_str);
+    const auto* tab = kernels::table<T>(isa);
+    std::vector<T> ref(M * N), C(M * N), Ct(M * N);
+    // The packed panels must be 64-byte aligned (the arena's alignment).
+    std::vector<T> Bp_store(K * N + 64), Bpt_store(K * N + 64);
+    T* Bp = aligned64(Bp_store.data());
+    T* Bpt = aligned64(Bpt_store.data());
+    tab->gemm_nn(M, N, K, A.data(), lda, B.data(), ldb, ref.data(), N, false);
+    tab->pack_b(K, N, B.data(), ldb, false, N, Bp);
+    tab->pack_b(K, N, Bt.data(), ldbt, true, n_valid, Bpt);
+    CHECK(std::memcmp(Bp, Bpt, K * N * sizeof(T)) == 0);
+    tab->gemm_nn_packed(M, N, K, A.data(), lda, Bp, C.data(), N, false);
+    CHECK(std::memcmp(C.data(), ref.data(), C.size() * sizeof(T)) == 0);
+    // Accumulating onto C doubles nothing by accident: C + A B computed both ways.
+    std::vector<T> acc_ref(ref), acc(ref);
+    tab->gemm_nn(M, N, K, A.data(), lda, B.data(), ldb, acc_ref.data(), N, true);
+    tab->gemm_nn_packed(M, N, K, A.data(), lda, Bpt, acc.data(), N, true);
+    CHECK(std::memcmp(acc.data(), acc_ref.data(), acc.size() * sizeof(T)) == 0);
   }
 }
 

@@ -118,51 +118,99 @@ inline void pack_b(std::size_t K, const T* B, std::size_t ldb, T* Bp) {
   }
 }
 
-// One column panel of NV vectors: for each k-block, pack B, then sweep all rows of C.
+// One column panel of NV vectors: for each k-block, pack B into Bp (or, when `packed`, read the
+// block in place: B is then the whole panel, K rows of NV * W contiguous), then sweep all rows
+// of C.
 template <class Arch, class T, int NV, bool A_T>
 inline void gemm_column_panel(std::size_t M, std::size_t K, const T* A, std::size_t lda, const T* B,
-                              std::size_t ldb, T* C, std::size_t ldc, bool accumulate, T* Bp) {
+                              std::size_t ldb, bool packed, T* C, std::size_t ldc, bool accumulate,
+                              T* Bp) {
   constexpr int MR = Blocking<Arch>::mr(NV);
-  constexpr std::size_t KC = Blocking<Arch>::kPanelBytes / (NV * lanes<T, Arch>() * sizeof(T));
+  constexpr std::size_t W = lanes<T, Arch>();
+  constexpr std::size_t KC = Blocking<Arch>::kPanelBytes / (NV * W * sizeof(T));
   for (std::size_t k0 = 0; k0 < K; k0 += KC) {
     const std::size_t kc = K - k0 < KC ? K - k0 : KC;
     const bool acc = accumulate || k0 > 0;
-    pack_b<Arch, T, NV>(kc, B + k0 * ldb, ldb, Bp);
+    const T* panel = Bp;
+    if (packed) {
+      panel = B + k0 * NV * W;
+    } else {
+      pack_b<Arch, T, NV>(kc, B + k0 * ldb, ldb, Bp);
+    }
     const T* Ak = A_T ? A + k0 * lda : A + k0;
     std::size_t i = 0;
     for (; i + MR <= M; i += MR) {
       const T* a = A_T ? Ak + i : Ak + i * lda;
-      gemm_micro<Arch, T, MR, NV, A_T>(kc, a, lda, Bp, C + i * ldc, ldc, acc);
+      gemm_micro<Arch, T, MR, NV, A_T>(kc, a, lda, panel, C + i * ldc, ldc, acc);
     }
     if (i < M) {
       const T* a = A_T ? Ak + i : Ak + i * lda;
-      gemm_tail<Arch, T, MR - 1, NV, A_T>(M - i, kc, a, lda, Bp, C + i * ldc, ldc, acc);
+      gemm_tail<Arch, T, MR - 1, NV, A_T>(M - i, kc, a, lda, panel, C + i * ldc, ldc, acc);
     }
   }
 }
 
-// Column panels of NV vectors from column *j on, while a whole panel fits.
+// Column panels of NV vectors from column *j on, while a whole panel fits. A packed B holds
+// the panel starting at column j at B + K * j.
 template <class Arch, class T, int NV, bool A_T>
 inline void gemm_columns(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda,
-                         const T* B, std::size_t ldb, T* C, std::size_t ldc, bool accumulate,
-                         std::size_t* j, T* Bp) {
+                         const T* B, std::size_t ldb, bool packed, T* C, std::size_t ldc,
+                         bool accumulate, std::size_t* j, T* Bp) {
   constexpr std::size_t W = lanes<T, Arch>();
   for (; *j + NV * W <= N; *j += NV * W) {
-    gemm_column_panel<Arch, T, NV, A_T>(M, K, A, lda, B + *j, ldb, C + *j, ldc, accumulate, Bp);
+    const T* b = packed ? B + K * *j : B + *j;
+    gemm_column_panel<Arch, T, NV, A_T>(M, K, A, lda, b, ldb, packed, C + *j, ldc, accumulate,
+                                        Bp);
   }
 }
 
 template <class Arch, class T, bool A_T>
 void gemm(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda, const T* B,
-          std::size_t ldb, T* C, std::size_t ldc, bool accumulate) {
+          std::size_t ldb, bool packed, T* C, std::size_t ldc, bool accumulate) {
   constexpr int NV0 = Blocking<Arch>::NV0;
   // The packed panel, on the stack so the product allocates nothing and stays reentrant.
   alignas(64) T Bp[Blocking<Arch>::kPanelBytes / sizeof(T)];
   std::size_t j = 0;
-  gemm_columns<Arch, T, NV0, A_T>(M, N, K, A, lda, B, ldb, C, ldc, accumulate, &j, Bp);
-  if (NV0 > 4) gemm_columns<Arch, T, 4, A_T>(M, N, K, A, lda, B, ldb, C, ldc, accumulate, &j, Bp);
-  if (NV0 > 2) gemm_columns<Arch, T, 2, A_T>(M, N, K, A, lda, B, ldb, C, ldc, accumulate, &j, Bp);
-  gemm_columns<Arch, T, 1, A_T>(M, N, K, A, lda, B, ldb, C, ldc, accumulate, &j, Bp);
+  gemm_columns<Arch, T, NV0, A_T>(M, N, K, A, lda, B, ldb, packed, C, ldc, accumulate, &j, Bp);
+  if (NV0 > 4) {
+    gemm_columns<Arch, T, 4, A_T>(M, N, K, A, lda, B, ldb, packed, C, ldc, accumulate, &j, Bp);
+  }
+  if (NV0 > 2) {
+    gemm_columns<Arch, T, 2, A_T>(M, N, K, A, lda, B, ldb, packed, C, ldc, accumulate, &j, Bp);
+  }
+  gemm_columns<Arch, T, 1, A_T>(M, N, K, A, lda, B, ldb, packed, C, ldc, accumulate, &j, Bp);
+}
+
+// Column panels of NV vectors from column *j on: Bp + K * j holds K rows of the panel's NV * W
+// columns; element (k, c) is B[k * ldb + c] (B[c * ldb + k] when transposed), or 0 for
+// c >= n_valid.
+template <class Arch, class T, int NV>
+inline void pack_panels(std::size_t K, std::size_t N, const T* B, std::size_t ldb, bool transposed,
+                        std::size_t n_valid, T* Bp, std::size_t* j) {
+  constexpr std::size_t width = NV * lanes<T, Arch>();
+  for (; *j + width <= N; *j += width) {
+    T* panel = Bp + K * *j;
+    for (std::size_t k = 0; k < K; ++k) {
+      for (std::size_t c = 0; c < width; ++c) {
+        const std::size_t col = *j + c;
+        panel[k * width + c] =
+            col >= n_valid ? T(0) : transposed ? B[col * ldb + k] : B[k * ldb + col];
+      }
+    }
+  }
+}
+
+// B (K x N, or its transpose) into the layout gemm_nn_packed reads: the column panels of this
+// ISA, each K rows contiguous; K x N elements in all. N a multiple of 16.
+template <class Arch, class T>
+void pack_b_panels(std::size_t K, std::size_t N, const T* B, std::size_t ldb, bool transposed,
+                   std::size_t n_valid, T* Bp) {
+  constexpr int NV0 = Blocking<Arch>::NV0;
+  std::size_t j = 0;
+  pack_panels<Arch, T, NV0>(K, N, B, ldb, transposed, n_valid, Bp, &j);
+  if (NV0 > 4) pack_panels<Arch, T, 4>(K, N, B, ldb, transposed, n_valid, Bp, &j);
+  if (NV0 > 2) pack_panels<Arch, T, 2>(K, N, B, ldb, transposed, n_valid, Bp, &j);
+  pack_panels<Arch, T, 1>(K, N, B, ldb, transposed, n_valid, Bp, &j);
 }
 
 // C[M x N] (+)= A[M x K] B[K x N], row-major; N must be a multiple of 16 (every ISA's lane
@@ -170,7 +218,14 @@ void gemm(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t l
 template <class Arch, class T>
 void gemm_nn(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda, const T* B,
              std::size_t ldb, T* C, std::size_t ldc, bool accumulate) {
-  gemm<Arch, T, false>(M, N, K, A, lda, B, ldb, C, ldc, accumulate);
+  gemm<Arch, T, false>(M, N, K, A, lda, B, ldb, false, C, ldc, accumulate);
+}
+
+// gemm_nn with B already in pack_b_panels' layout (the same bits).
+template <class Arch, class T>
+void gemm_nn_packed(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda,
+                    const T* Bp, T* C, std::size_t ldc, bool accumulate) {
+  gemm<Arch, T, false>(M, N, K, A, lda, Bp, 0, true, C, ldc, accumulate);
 }
 
 // C[M x N] (+)= A^T B with A K x M (leading dimension lda) and B K x N: each C element sums its
@@ -178,7 +233,7 @@ void gemm_nn(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_
 template <class Arch, class T>
 void gemm_tn(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda, const T* B,
              std::size_t ldb, T* C, std::size_t ldc, bool accumulate) {
-  gemm<Arch, T, true>(M, N, K, A, lda, B, ldb, C, ldc, accumulate);
+  gemm<Arch, T, true>(M, N, K, A, lda, B, ldb, false, C, ldc, accumulate);
 }
 
 }  // namespace

@@ -24,6 +24,18 @@ struct Table {
   void (*gemm_nn)(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda,
                   const T* B, std::size_t ldb, T* C, std::size_t ldc, bool accumulate);
 
+  /// Bp = B (K x N) in the layout gemm_nn_packed reads, K x N elements: this ISA's column
+  /// panels, each K rows contiguous. transposed: B is given as its transpose (element (k, j) at
+  /// B[j * ldb + k]); columns j >= n_valid are zero. N a multiple of 16; Bp 64-byte aligned.
+  /// O(K N).
+  void (*pack_b)(std::size_t K, std::size_t N, const T* B, std::size_t ldb, bool transposed,
+                 std::size_t n_valid, T* Bp);
+
+  /// gemm_nn with B from pack_b, which saves the per-call copy when B is reused (the same bits
+  /// as gemm_nn on the unpacked B).
+  void (*gemm_nn_packed)(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda,
+                         const T* Bp, T* C, std::size_t ldc, bool accumulate);
+
   /// C[M x N] = A^T B (or C += A^T B) with A K x M (leading dimension lda), B K x N; each C
   /// element is summed over k in order with fma. N a multiple of 16.
   void (*gemm_tn)(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda,
