@@ -81,6 +81,12 @@ def main():
             t = best_of(lambda: numpy_step(X, W, a, y))
             print(json.dumps({"library": "numpy", "dtype": dtype, "d": d, "n1": n, "m": m,
                               "step_s": t, "gflops": flops / t / 1e9}))
+            # The step's two products alone: the rate OpenBLAS reaches on these shapes.
+            D = rng.standard_normal((n, m)).astype(dtype)
+            for op, fn in (("X @ W.T", lambda: X @ W.T), ("D.T @ X", lambda: D.T @ X)):
+                t = best_of(fn)
+                print(json.dumps({"library": "numpy", "op": op, "dtype": dtype, "d": d, "n1": n,
+                                  "m": m, "op_s": t, "gflops": flops / 2 / t / 1e9}))
             if torch is not None:
                 tX, tW, ta, ty = (torch.from_numpy(v) for v in (X, W, a, y))
                 with torch.no_grad():
