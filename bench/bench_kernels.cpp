@@ -1,12 +1,14 @@
 // Each kernel of the phase-1 step on its own, at the shapes the step gives it (one 256-row tile
 // at d = 1024, m = 256 or 32), rated against the FMA peak measured in the same run:
-//   Z = X W^T       gemm_nn  M = tile, N = m, K = d
+//   Z = X W^T       gemm_nn  M = tile, N = m, K = d (and gemm_nn_packed, W^T packed once, as
+//                   the step runs it)
 //   G += D^T X      gemm_tn  M = m, N = d, K = tile
 //   sigma, sigma'   activation (logcosh) over the tile x m block
 //
 //   bench-kernels --benchmark_filter=...   (build with -Dbench=true)
 #include <benchmark/benchmark.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,26 @@ void BM_gemm(benchmark::State& state, Isa isa, bool transposed, Shape sh) {
   state.counters["peak_flops"] = mimkit_bench::measure_peak<T>(isa);
 }
 
+// Z = X W^T as the step runs it: W^T packed once (outside the timed loop), read in place.
+template <class T>
+void BM_gemm_packed(benchmark::State& state, Isa isa, Shape sh) {
+  const auto* k = mimkit::kernels::table<T>(isa);
+  const std::vector<T> A = normals(k, sh.M * sh.K, 1);
+  const std::vector<T> B = normals(k, sh.K * sh.N, 2);
+  std::vector<T> store(sh.K * sh.N + 64 / sizeof(T)), C(sh.M * sh.N);
+  T* Bp = store.data();
+  while (reinterpret_cast<std::uintptr_t>(Bp) % 64 != 0) ++Bp;
+  k->pack_b(sh.K, sh.N, B.data(), sh.N, false, sh.N, Bp);
+  for (auto _ : state) {
+    k->gemm_nn_packed(sh.M, sh.N, sh.K, A.data(), sh.K, Bp, C.data(), sh.N, false);
+    benchmark::DoNotOptimize(C.data());
+    benchmark::ClobberMemory();
+  }
+  const double flops = 2.0 * static_cast<double>(sh.M * sh.N * sh.K);
+  state.counters["flops"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["peak_flops"] = mimkit_bench::measure_peak<T>(isa);
+}
+
 template <class T>
 void BM_activation(benchmark::State& state, Isa isa, std::size_t rows, std::size_t cols) {
   const auto* k = mimkit::kernels::table<T>(isa);
@@ -74,6 +96,9 @@ void register_type(Isa isa, const std::string& isa_name, const std::string& type
     const std::string sz = "/m=" + std::to_string(m);
     benchmark::RegisterBenchmark(("gemm_nn/" + type + "/" + isa_name + sz).c_str(), BM_gemm<T>,
                                  isa, false, Shape{tile, m, d})
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("gemm_nn_packed/" + type + "/" + isa_name + sz).c_str(),
+                                 BM_gemm_packed<T>, isa, Shape{tile, m, d})
         ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("gemm_tn/" + type + "/" + isa_name + sz).c_str(), BM_gemm<T>,
                                  isa, true, Shape{m, d, tile})
