@@ -4,6 +4,7 @@
 //                   the step runs it)
 //   G += D^T X      gemm_tn  M = m, N = d, K = tile
 //   sigma, sigma'   activation (logcosh) over the tile x m block
+// and gemm_nn with every operand in L1, the micro-kernel's own ceiling.
 //
 //   bench-kernels --benchmark_filter=...   (build with -Dbench=true)
 #include <benchmark/benchmark.h>
@@ -104,6 +105,10 @@ void register_type(Isa isa, const std::string& isa_name, const std::string& type
                                  isa, true, Shape{m, d, tile})
         ->Unit(benchmark::kMicrosecond);
   }
+  // The micro-kernel's ceiling: every operand in L1 (48 x 128 of B, 64 x 128 of A).
+  benchmark::RegisterBenchmark(("gemm_nn/" + type + "/" + isa_name + "/in-L1").c_str(), BM_gemm<T>,
+                               isa, false, Shape{64, 48, 128})
+      ->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark(("activation/logcosh/" + type + "/" + isa_name).c_str(),
                                BM_activation<T>, isa, tile, std::size_t{256})
       ->Unit(benchmark::kMicrosecond);
