@@ -50,7 +50,8 @@ void BM_gemm(benchmark::State& state, Isa isa, bool transposed, Shape sh) {
     benchmark::ClobberMemory();
   }
   const double flops = 2.0 * static_cast<double>(sh.M * sh.N * sh.K);
-  state.counters["flops"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["flops"] =
+      benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["peak_flops"] = mimkit_bench::measure_peak<T>(isa);
 }
 
@@ -70,7 +71,8 @@ void BM_gemm_packed(benchmark::State& state, Isa isa, Shape sh) {
     benchmark::ClobberMemory();
   }
   const double flops = 2.0 * static_cast<double>(sh.M * sh.N * sh.K);
-  state.counters["flops"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["flops"] =
+      benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["peak_flops"] = mimkit_bench::measure_peak<T>(isa);
 }
 
@@ -95,14 +97,14 @@ void register_type(Isa isa, const std::string& isa_name, const std::string& type
   constexpr std::size_t tile = 256, d = 1024;
   for (std::size_t m : {std::size_t{256}, std::size_t{32}}) {
     const std::string sz = "/m=" + std::to_string(m);
-    benchmark::RegisterBenchmark(("gemm_nn/" + type + "/" + isa_name + sz).c_str(), BM_gemm<T>,
-                                 isa, false, Shape{tile, m, d})
+    benchmark::RegisterBenchmark(("gemm_nn/" + type + "/" + isa_name + sz).c_str(), BM_gemm<T>, isa,
+                                 false, Shape{tile, m, d})
         ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("gemm_nn_packed/" + type + "/" + isa_name + sz).c_str(),
                                  BM_gemm_packed<T>, isa, Shape{tile, m, d})
         ->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark(("gemm_tn/" + type + "/" + isa_name + sz).c_str(), BM_gemm<T>,
-                                 isa, true, Shape{m, d, tile})
+    benchmark::RegisterBenchmark(("gemm_tn/" + type + "/" + isa_name + sz).c_str(), BM_gemm<T>, isa,
+                                 true, Shape{m, d, tile})
         ->Unit(benchmark::kMicrosecond);
   }
   // The micro-kernel's ceiling: every operand in L1 (48 x 128 of B, 64 x 128 of A).

@@ -60,7 +60,8 @@ void BM_phase1_step(benchmark::State& state, Isa isa, StepCase sc) {
   state.counters["flops"] =
       benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
   // The peak of this ISA and type, measured now, on the same (possibly busy) machine.
-  state.counters["peak_flops"] = mimkit_bench::measure_peak<T>(isa) * static_cast<double>(sc.threads);
+  state.counters["peak_flops"] =
+      mimkit_bench::measure_peak<T>(isa) * static_cast<double>(sc.threads);
 }
 
 void register_all() {

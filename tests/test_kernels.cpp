@@ -89,8 +89,8 @@ TEST_CASE_TEMPLATE("matrix products are bit-identical on every ISA", T, float, d
   }
 }
 
-TEST_CASE_TEMPLATE("gemm_nn on a packed B gives gemm_nn's bits, from B or from its transpose",
-                   T, float, double) {
+TEST_CASE_TEMPLATE("gemm_nn on a packed B gives gemm_nn's bits, from B or from its transpose", T,
+                   float, double) {
   // N spans every panel width (wide panels, then 4, 2, 1 vectors), K crosses k-blocks, M tails.
   const std::size_t M = 29, N = 208, K = 300, n_valid = 197;
   const std::size_t lda = K + 1, ldb = N + 3, ldbt = K + 7;

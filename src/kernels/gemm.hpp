@@ -1,7 +1,9 @@
 // Deterministic matrix products, BLIS-style: a register-blocked micro-kernel (MR rows x NV
 // vectors of C held in registers) separate from the loops that drive it, which copy each
 // K-block of a B column panel into a contiguous, aligned buffer on the stack (BLIS's packing)
-// so the micro-kernel streams it from L1 with unit stride. Included only by isa_*.cpp.
+// so the micro-kernel streams it from L1 with unit stride; a B reused across calls (W^T in the
+// phase-1 step) can be packed once instead (pack_b_panels, gemm_nn_packed). Included only by
+// isa_*.cpp.
 //
 // Determinism: every element of C is accumulated over k = 0, 1, ..., K-1 in that order with one
 // fused multiply-add per term, starting from 0 (or from C); blocking over k stores C between
@@ -17,10 +19,11 @@ namespace {
 
 // Register tile per ISA: a panel of NV vectors of C columns is computed MR(NV) rows at a time.
 // MR * NV accumulators + NV B vectors + 1 broadcast fit the register file (16 on AVX2, 32 on
-// AVX-512 and NEON) and leave at least 2 x the FMA latency x the FMA ports independent chains.
-// Panels are NV = NV0, then 4, 2, 1 vectors wide while columns remain. The packed B panel holds
-// kPanelBytes (a k-block of KC = kPanelBytes / (NV W sizeof(T)) rows): half of L1, the other half
-// for the rows of A and the tile of C.
+// AVX-512 and NEON), and MR * NV >= FMA latency x FMA ports (8 on current cores) keeps every
+// FMA port busy. Panels are NV = NV0, then 4, 2, 1 vectors wide while columns remain. The packed
+// B panel, on the stack, holds kPanelBytes (a k-block of KC = kPanelBytes / (NV W sizeof(T))
+// rows): about half of a 32-48 KiB L1, the rest for the rows of A and the tile of C. Tiles and
+// sizes were chosen by bench-kernels on the development machines (bench/RESULTS.md).
 template <class Arch>
 struct Blocking {
   static constexpr int NV0 = 2;
@@ -39,7 +42,7 @@ struct Blocking<xsimd::fma3<xsimd::avx2>> {
 template <>
 struct Blocking<xsimd::avx512bw> {
   static constexpr int NV0 = 3;
-  static constexpr int mr(int nv) { return nv == 6 ? 4 : nv == 4 ? 6 : nv == 3 ? 8 : 12; }
+  static constexpr int mr(int nv) { return nv == 3 ? 8 : 12; }
   static constexpr std::size_t kPanelBytes = 24576;
 };
 #endif
@@ -159,8 +162,7 @@ inline void gemm_columns(std::size_t M, std::size_t N, std::size_t K, const T* A
   constexpr std::size_t W = lanes<T, Arch>();
   for (; *j + NV * W <= N; *j += NV * W) {
     const T* b = packed ? B + K * *j : B + *j;
-    gemm_column_panel<Arch, T, NV, A_T>(M, K, A, lda, b, ldb, packed, C + *j, ldc, accumulate,
-                                        Bp);
+    gemm_column_panel<Arch, T, NV, A_T>(M, K, A, lda, b, ldb, packed, C + *j, ldc, accumulate, Bp);
   }
 }
 
@@ -193,8 +195,9 @@ inline void pack_panels(std::size_t K, std::size_t N, const T* B, std::size_t ld
     for (std::size_t k = 0; k < K; ++k) {
       for (std::size_t c = 0; c < width; ++c) {
         const std::size_t col = *j + c;
-        panel[k * width + c] =
-            col >= n_valid ? T(0) : transposed ? B[col * ldb + k] : B[k * ldb + col];
+        panel[k * width + c] = col >= n_valid ? T(0)
+                               : transposed   ? B[col * ldb + k]
+                                              : B[k * ldb + col];
       }
     }
   }
