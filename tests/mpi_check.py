@@ -1,26 +1,17 @@
 #!/usr/bin/env python3
 """mpirun -n 2 mimkit sweep writes the same lines as a single-process sweep (order aside).
 Usage: mpi_check.py MPIRUN path/to/mimkit"""
-import json
 import os
 import subprocess
 import sys
 import tempfile
 
+from sweep_results import results
+
 mpirun, mimkit = sys.argv[1], sys.argv[2]
 ARGS = ["sweep", "--preset", "default", "--set", "d=16", "--set", "m=8", "--set", "T1=5",
         "--set", "n2=256", "--set", "ntest=128", "--grid", "alpha=4,8,16",
         "--grid", "variant=layerwise,dls22", "--seeds", "2", "--quiet"]
-
-
-def results(path):
-    rows = {}
-    with open(path) as f:
-        for line in f:
-            row = json.loads(line)
-            row.pop("timings", None)
-            rows[row["point_key"]] = row
-    return rows
 
 
 with tempfile.TemporaryDirectory() as tmp:

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Sweeps: shards together equal one sweep, a SIGKILLed sweep resumes to the same lines, and
 merge rejects missing or duplicate points.  Usage: sweep_check.py [wrapper ...] path/to/mimkit"""
-import json
 import os
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+
+from sweep_results import results
 
 mimkit = sys.argv[1:]
 failures = []
@@ -27,17 +28,6 @@ BASE = ["--preset", "default", "--set", "d=16", "--set", "n2=256", "--set", "nte
 def sweep(out, *extra):
     return subprocess.run(mimkit + ["sweep"] + BASE + ["--out", out] + list(extra),
                           capture_output=True, text=True)
-
-
-def results(path):
-    """point_key -> everything but the timings (which are wall-clock)."""
-    out = {}
-    with open(path) as f:
-        for line in f:
-            row = json.loads(line)
-            row.pop("timings", None)
-            out[row["point_key"]] = row
-    return out
 
 
 with tempfile.TemporaryDirectory() as tmp:
