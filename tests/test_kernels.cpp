@@ -35,7 +35,7 @@ TEST_CASE_TEMPLATE("gemm_nn and gemm_tn match a naive double product on every IS
                    double) {
   const std::size_t Ms[] = {1, 3, 4, 7, 33};
   const std::size_t Ns[] = {16, 32, 48, 80};
-  const std::size_t Ks[] = {1, 5, 64, 130};
+  const std::size_t Ks[] = {1, 5, 64, 130, 1100};  // 1100 crosses every ISA's k-blocks
   for (Isa isa : mimkit_test::runnable_isas()) {
     const std::string isa_str = mimkit::isa_name(isa);
     CAPTURE(isa_str);
@@ -91,35 +91,74 @@ TEST_CASE_TEMPLATE("matrix products are bit-identical on every ISA", T, float, d
 
 TEST_CASE_TEMPLATE("gemm_nn on a packed B gives gemm_nn's bits, from B or from its transpose", T,
                    float, double) {
-  // N spans every panel width (wide panels, then 4, 2, 1 vectors), K crosses k-blocks, M tails.
-  const std::size_t M = 29, N = 208, K = 300, n_valid = 197;
-  const std::size_t lda = K + 1, ldb = N + 3, ldbt = K + 7;
-  const auto A = gaussian<T>(M * lda, 11), Bt = gaussian<T>(n_valid * ldbt, 12);
-  // B with columns >= n_valid zero, and its transpose Bt (n_valid rows).
-  std::vector<T> B(K * ldb, T(0));
-  for (std::size_t k = 0; k < K; ++k) {
-    for (std::size_t j = 0; j < n_valid; ++j) B[k * ldb + j] = Bt[j * ldbt + k];
+  // N = 208 and 224 reach every panel width of every ISA's blocking (widest, 2 and 1 vectors);
+  // K = 1100 crosses the k-blocks of every panel (at most 512 rows); M = 29 leaves a row tail.
+  const std::size_t M = 29, K = 1100, lda = K + 1, ldbt = K + 7;
+  const auto A = gaussian<T>(M * lda, 11);
+  for (std::size_t N : {std::size_t{208}, std::size_t{224}}) {
+    const std::size_t n_valid = N - 11, ldb = N + 3;
+    CAPTURE(N);
+    const auto Bt = gaussian<T>(n_valid * ldbt, 12);
+    // B with columns >= n_valid zero, and its transpose Bt (n_valid rows).
+    std::vector<T> B(K * ldb, T(0));
+    for (std::size_t k = 0; k < K; ++k) {
+      for (std::size_t j = 0; j < n_valid; ++j) B[k * ldb + j] = Bt[j * ldbt + k];
+    }
+    for (Isa isa : mimkit_test::runnable_isas()) {
+      const std::string isa_str = mimkit::isa_name(isa);
+      CAPTURE(isa_str);
+      const auto* tab = kernels::table<T>(isa);
+      std::vector<T> ref(M * N), C(M * N);
+      // Packed buffers 64-byte aligned (the arena's alignment), followed by sentinels that
+      // pack_b must leave alone.
+      const T sentinel = T(-12345);
+      std::vector<T> store(3 * (K * N + 128), sentinel);
+      T* Bp = aligned64(store.data());
+      T* Bpt = aligned64(Bp + K * N + 64);
+      T* Bpv = aligned64(Bpt + K * N + 64);
+      tab->gemm_nn(M, N, K, A.data(), lda, B.data(), ldb, ref.data(), N, false);
+      tab->pack_b(K, N, B.data(), ldb, false, N, Bp);
+      tab->pack_b(K, N, Bt.data(), ldbt, true, n_valid, Bpt);
+      // Untransposed with n_valid < N: the columns beyond are zeros whatever B holds there.
+      std::vector<T> Bdirty(B);
+      for (std::size_t k = 0; k < K; ++k) {
+        for (std::size_t j = n_valid; j < N; ++j) Bdirty[k * ldb + j] = T(7);
+      }
+      tab->pack_b(K, N, Bdirty.data(), ldb, false, n_valid, Bpv);
+      for (const T* p : {Bp, Bpt, Bpv}) CHECK(p[K * N] == sentinel);
+      CHECK(std::memcmp(Bp, Bpt, K * N * sizeof(T)) == 0);
+      CHECK(std::memcmp(Bp, Bpv, K * N * sizeof(T)) == 0);
+      tab->gemm_nn_packed(M, N, K, A.data(), lda, Bp, C.data(), N, false);
+      CHECK(std::memcmp(C.data(), ref.data(), C.size() * sizeof(T)) == 0);
+      // Accumulating onto C: C + A B computed both ways.
+      std::vector<T> acc_ref(ref), acc(ref);
+      tab->gemm_nn(M, N, K, A.data(), lda, B.data(), ldb, acc_ref.data(), N, true);
+      tab->gemm_nn_packed(M, N, K, A.data(), lda, Bpt, acc.data(), N, true);
+      CHECK(std::memcmp(acc.data(), acc_ref.data(), acc.size() * sizeof(T)) == 0);
+    }
   }
+}
+
+TEST_CASE_TEMPLATE("an empty sum (K = 0) gives C = 0, or leaves C when accumulating", T, float,
+                   double) {
+  const std::size_t M = 5, N = 32;
+  const auto C0 = gaussian<T>(M * N, 13);
+  const T none[1] = {T(1)};
   for (Isa isa : mimkit_test::runnable_isas()) {
     const std::string isa_str = mimkit::isa_name(isa);
     CAPTURE(isa_str);
     const auto* tab = kernels::table<T>(isa);
-    std::vector<T> ref(M * N), C(M * N), Ct(M * N);
-    // The packed panels must be 64-byte aligned (the arena's alignment).
-    std::vector<T> Bp_store(K * N + 64), Bpt_store(K * N + 64);
-    T* Bp = aligned64(Bp_store.data());
-    T* Bpt = aligned64(Bpt_store.data());
-    tab->gemm_nn(M, N, K, A.data(), lda, B.data(), ldb, ref.data(), N, false);
-    tab->pack_b(K, N, B.data(), ldb, false, N, Bp);
-    tab->pack_b(K, N, Bt.data(), ldbt, true, n_valid, Bpt);
-    CHECK(std::memcmp(Bp, Bpt, K * N * sizeof(T)) == 0);
-    tab->gemm_nn_packed(M, N, K, A.data(), lda, Bp, C.data(), N, false);
-    CHECK(std::memcmp(C.data(), ref.data(), C.size() * sizeof(T)) == 0);
-    // Accumulating onto C doubles nothing by accident: C + A B computed both ways.
-    std::vector<T> acc_ref(ref), acc(ref);
-    tab->gemm_nn(M, N, K, A.data(), lda, B.data(), ldb, acc_ref.data(), N, true);
-    tab->gemm_nn_packed(M, N, K, A.data(), lda, Bpt, acc.data(), N, true);
-    CHECK(std::memcmp(acc.data(), acc_ref.data(), acc.size() * sizeof(T)) == 0);
+    std::vector<T> C(C0), Ct(C0), Cp(C0), Ca(C0);
+    tab->gemm_nn(M, N, 0, none, 1, none, N, C.data(), N, false);
+    tab->gemm_tn(M, N, 0, none, M, none, N, Ct.data(), N, false);
+    tab->gemm_nn_packed(M, N, 0, none, 1, none, Cp.data(), N, false);
+    tab->gemm_nn(M, N, 0, none, 1, none, N, Ca.data(), N, true);
+    for (std::size_t i = 0; i < M * N; ++i) {
+      REQUIRE(C[i] == T(0));
+      REQUIRE(Ct[i] == T(0));
+      REQUIRE(Cp[i] == T(0));
+      REQUIRE(Ca[i] == C0[i]);
+    }
   }
 }
 

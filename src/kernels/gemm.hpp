@@ -11,6 +11,8 @@
 // so the bits depend neither on the vector width nor on the blocking.
 #pragma once
 
+#include <cstdint>
+
 #include "simd.hpp"
 
 namespace mimkit {
@@ -20,10 +22,11 @@ namespace {
 // Register tile per ISA: a panel of NV vectors of C columns is computed MR(NV) rows at a time.
 // MR * NV accumulators + NV B vectors + 1 broadcast fit the register file (16 on AVX2, 32 on
 // AVX-512 and NEON), and MR * NV >= FMA latency x FMA ports (8 on current cores) keeps every
-// FMA port busy. Panels are NV = NV0, then 4, 2, 1 vectors wide while columns remain. The packed
-// B panel, on the stack, holds kPanelBytes (a k-block of KC = kPanelBytes / (NV W sizeof(T))
-// rows): about half of a 32-48 KiB L1, the rest for the rows of A and the tile of C. Tiles and
-// sizes were chosen by bench-kernels on the development machines (bench/RESULTS.md).
+// FMA port busy. Panels are NV = NV0 (at most 4), then 2, then 1 vectors wide while columns
+// remain. The packed B panel, on the stack, holds kPanelBytes (a k-block of KC = kPanelBytes /
+// (NV W sizeof(T)) rows): on x86 about half of a 48 KiB L1, the rest for the rows of A and the
+// tile of C; the x86 tiles and sizes were chosen by bench-kernels (bench/RESULTS.md), the NEON
+// ones (64 KiB L1 on Apple and Neoverse V cores) are not measured on ARM hardware yet.
 template <class Arch>
 struct Blocking {
   static constexpr int NV0 = 2;
@@ -76,7 +79,10 @@ __attribute__((noinline)) void gemm_micro(std::size_t K, const T* A, std::size_t
   for (std::size_t k0 = 0; k0 < K; k0 += kLine) {
     if (!A_T) {
       for (int i = 0; i < MR; ++i) {
-        __builtin_prefetch(A + static_cast<std::size_t>(i) * lda + k0 + 256 / sizeof(T), 0, 3);
+        // The address may lie past the end of A (prefetches never fault): formed as an integer.
+        const auto row =
+            reinterpret_cast<std::uintptr_t>(A + static_cast<std::size_t>(i) * lda + k0);
+        __builtin_prefetch(reinterpret_cast<const void*>(row + 256), 0, 3);
       }
     }
     const std::size_t k1 = K - k0 < kLine ? K : k0 + kLine;
@@ -170,13 +176,17 @@ template <class Arch, class T, bool A_T>
 void gemm(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda, const T* B,
           std::size_t ldb, bool packed, T* C, std::size_t ldc, bool accumulate) {
   constexpr int NV0 = Blocking<Arch>::NV0;
+  static_assert(NV0 <= 4, "panel widths run NV0, 2, 1");
+  if (K == 0) {  // an empty sum: C = 0 (or C unchanged)
+    for (std::size_t i = 0; i < M && !accumulate; ++i) {
+      for (std::size_t j = 0; j < N; ++j) C[i * ldc + j] = T(0);
+    }
+    return;
+  }
   // The packed panel, on the stack so the product allocates nothing and stays reentrant.
   alignas(64) T Bp[Blocking<Arch>::kPanelBytes / sizeof(T)];
   std::size_t j = 0;
   gemm_columns<Arch, T, NV0, A_T>(M, N, K, A, lda, B, ldb, packed, C, ldc, accumulate, &j, Bp);
-  if (NV0 > 4) {
-    gemm_columns<Arch, T, 4, A_T>(M, N, K, A, lda, B, ldb, packed, C, ldc, accumulate, &j, Bp);
-  }
   if (NV0 > 2) {
     gemm_columns<Arch, T, 2, A_T>(M, N, K, A, lda, B, ldb, packed, C, ldc, accumulate, &j, Bp);
   }
@@ -211,7 +221,6 @@ void pack_b_panels(std::size_t K, std::size_t N, const T* B, std::size_t ldb, bo
   constexpr int NV0 = Blocking<Arch>::NV0;
   std::size_t j = 0;
   pack_panels<Arch, T, NV0>(K, N, B, ldb, transposed, n_valid, Bp, &j);
-  if (NV0 > 4) pack_panels<Arch, T, 4>(K, N, B, ldb, transposed, n_valid, Bp, &j);
   if (NV0 > 2) pack_panels<Arch, T, 2>(K, N, B, ldb, transposed, n_valid, Bp, &j);
   pack_panels<Arch, T, 1>(K, N, B, ldb, transposed, n_valid, Bp, &j);
 }

@@ -32,7 +32,7 @@ struct Table {
                  std::size_t n_valid, T* Bp);
 
   /// gemm_nn with B from pack_b, which saves the per-call copy when B is reused (the same bits
-  /// as gemm_nn on the unpacked B).
+  /// as gemm_nn on the unpacked B). Bp must come from this table's pack_b with the same K and N.
   void (*gemm_nn_packed)(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda,
                          const T* Bp, T* C, std::size_t ldc, bool accumulate);
 
