@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include "simd.hpp"
 
@@ -129,7 +130,7 @@ inline void pack_b(std::size_t K, const T* B, std::size_t ldb, T* Bp) {
 
 // One column panel of NV vectors: for each k-block, pack B into Bp (or, when `packed`, read the
 // block in place: B is then the whole panel, K rows of NV * W contiguous), then sweep all rows
-// of C.
+// of C. K = 0 still runs one empty block, which stores 0 (or leaves C).
 template <class Arch, class T, int NV, bool A_T>
 inline void gemm_column_panel(std::size_t M, std::size_t K, const T* A, std::size_t lda, const T* B,
                               std::size_t ldb, bool packed, T* C, std::size_t ldc, bool accumulate,
@@ -137,7 +138,8 @@ inline void gemm_column_panel(std::size_t M, std::size_t K, const T* A, std::siz
   constexpr int MR = Blocking<Arch>::mr(NV);
   constexpr std::size_t W = lanes<T, Arch>();
   constexpr std::size_t KC = Blocking<Arch>::kPanelBytes / (NV * W * sizeof(T));
-  for (std::size_t k0 = 0; k0 < K; k0 += KC) {
+  std::size_t k0 = 0;
+  do {
     const std::size_t kc = K - k0 < KC ? K - k0 : KC;
     const bool acc = accumulate || k0 > 0;
     const T* panel = Bp;
@@ -156,73 +158,59 @@ inline void gemm_column_panel(std::size_t M, std::size_t K, const T* A, std::siz
       const T* a = A_T ? Ak + i : Ak + i * lda;
       gemm_tail<Arch, T, MR - 1, NV, A_T>(M - i, kc, a, lda, panel, C + i * ldc, ldc, acc);
     }
-  }
+    k0 += KC;
+  } while (k0 < K);
 }
 
-// Column panels of NV vectors from column *j on, while a whole panel fits. A packed B holds
-// the panel starting at column j at B + K * j.
-template <class Arch, class T, int NV, bool A_T>
-inline void gemm_columns(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda,
-                         const T* B, std::size_t ldb, bool packed, T* C, std::size_t ldc,
-                         bool accumulate, std::size_t* j, T* Bp) {
-  constexpr std::size_t W = lanes<T, Arch>();
-  for (; *j + NV * W <= N; *j += NV * W) {
-    const T* b = packed ? B + K * *j : B + *j;
-    gemm_column_panel<Arch, T, NV, A_T>(M, K, A, lda, b, ldb, packed, C + *j, ldc, accumulate, Bp);
-  }
+// Calls f(std::integral_constant<int, NV>(), j) for each column panel of this ISA, in order: NV0
+// vectors wide while a whole panel fits, then 2, then 1. The products and pack_b_panels walk
+// the same sequence, which is what makes a packed B readable by the products.
+template <class Arch, class T, int NV, class F>
+inline void panels_of_width(std::size_t N, std::size_t* j, F& f) {
+  constexpr std::size_t width = NV * lanes<T, Arch>();
+  for (; *j + width <= N; *j += width) f(std::integral_constant<int, NV>(), *j);
+}
+template <class Arch, class T, class F>
+inline void for_each_panel(std::size_t N, F&& f) {
+  constexpr int NV0 = Blocking<Arch>::NV0;
+  static_assert(NV0 <= 4, "panel widths run NV0, 2, 1");
+  std::size_t j = 0;
+  panels_of_width<Arch, T, NV0>(N, &j, f);
+  if constexpr (NV0 > 2) panels_of_width<Arch, T, 2>(N, &j, f);
+  if constexpr (NV0 > 1) panels_of_width<Arch, T, 1>(N, &j, f);
 }
 
+// A packed B holds the panel starting at column j at B + K * j.
 template <class Arch, class T, bool A_T>
 void gemm(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda, const T* B,
           std::size_t ldb, bool packed, T* C, std::size_t ldc, bool accumulate) {
-  constexpr int NV0 = Blocking<Arch>::NV0;
-  static_assert(NV0 <= 4, "panel widths run NV0, 2, 1");
-  if (K == 0) {  // an empty sum: C = 0 (or C unchanged)
-    for (std::size_t i = 0; i < M && !accumulate; ++i) {
-      for (std::size_t j = 0; j < N; ++j) C[i * ldc + j] = T(0);
-    }
-    return;
-  }
   // The packed panel, on the stack so the product allocates nothing and stays reentrant.
   alignas(64) T Bp[Blocking<Arch>::kPanelBytes / sizeof(T)];
-  std::size_t j = 0;
-  gemm_columns<Arch, T, NV0, A_T>(M, N, K, A, lda, B, ldb, packed, C, ldc, accumulate, &j, Bp);
-  if (NV0 > 2) {
-    gemm_columns<Arch, T, 2, A_T>(M, N, K, A, lda, B, ldb, packed, C, ldc, accumulate, &j, Bp);
-  }
-  gemm_columns<Arch, T, 1, A_T>(M, N, K, A, lda, B, ldb, packed, C, ldc, accumulate, &j, Bp);
+  for_each_panel<Arch, T>(N, [&](auto nv, std::size_t j) {
+    const T* b = packed ? B + K * j : B + j;
+    gemm_column_panel<Arch, T, decltype(nv)::value, A_T>(M, K, A, lda, b, ldb, packed, C + j, ldc,
+                                                         accumulate, Bp);
+  });
 }
 
-// Column panels of NV vectors from column *j on: Bp + K * j holds K rows of the panel's NV * W
-// columns; element (k, c) is B[k * ldb + c] (B[c * ldb + k] when transposed), or 0 for
-// c >= n_valid.
-template <class Arch, class T, int NV>
-inline void pack_panels(std::size_t K, std::size_t N, const T* B, std::size_t ldb, bool transposed,
-                        std::size_t n_valid, T* Bp, std::size_t* j) {
-  constexpr std::size_t width = NV * lanes<T, Arch>();
-  for (; *j + width <= N; *j += width) {
-    T* panel = Bp + K * *j;
+// B (K x N, or its transpose) into the layout gemm_nn_packed reads: the column panels of this
+// ISA, each K rows contiguous (the panel at column j at Bp + K * j); element (k, c) is
+// B[k * ldb + c] (B[c * ldb + k] when transposed), or 0 for c >= n_valid. N a multiple of 16.
+template <class Arch, class T>
+void pack_b_panels(std::size_t K, std::size_t N, const T* B, std::size_t ldb, bool transposed,
+                   std::size_t n_valid, T* Bp) {
+  for_each_panel<Arch, T>(N, [&](auto nv, std::size_t j) {
+    constexpr std::size_t width = decltype(nv)::value * lanes<T, Arch>();
+    T* panel = Bp + K * j;
     for (std::size_t k = 0; k < K; ++k) {
       for (std::size_t c = 0; c < width; ++c) {
-        const std::size_t col = *j + c;
+        const std::size_t col = j + c;
         panel[k * width + c] = col >= n_valid ? T(0)
                                : transposed   ? B[col * ldb + k]
                                               : B[k * ldb + col];
       }
     }
-  }
-}
-
-// B (K x N, or its transpose) into the layout gemm_nn_packed reads: the column panels of this
-// ISA, each K rows contiguous; K x N elements in all. N a multiple of 16.
-template <class Arch, class T>
-void pack_b_panels(std::size_t K, std::size_t N, const T* B, std::size_t ldb, bool transposed,
-                   std::size_t n_valid, T* Bp) {
-  constexpr int NV0 = Blocking<Arch>::NV0;
-  std::size_t j = 0;
-  pack_panels<Arch, T, NV0>(K, N, B, ldb, transposed, n_valid, Bp, &j);
-  if (NV0 > 2) pack_panels<Arch, T, 2>(K, N, B, ldb, transposed, n_valid, Bp, &j);
-  pack_panels<Arch, T, 1>(K, N, B, ldb, transposed, n_valid, Bp, &j);
+  });
 }
 
 // C[M x N] (+)= A[M x K] B[K x N], row-major; N must be a multiple of 16 (every ISA's lane
