@@ -136,7 +136,7 @@ struct State {
   T* Wt = nullptr;                    // W^T (d x mpad) in pack_b's panels
   T* a = nullptr;                     // mpad
   T* b = nullptr;                     // mpad
-  T* apad = nullptr;                  // mpad x kPad, a in column 0
+  T* apad = nullptr;                  // mpad x kPad, a in column 0, in pack_b's panels
   T* Gsh = nullptr;                   // S x m x ldx
   double* acc_sh = nullptr;           // S x 4 per-shard scalar sums
   Status* st_sh = nullptr;            // S
@@ -309,10 +309,11 @@ void pack_wt(State<T>& s) {
   s.k->pack_b(s.d, s.mpad, s.W, s.ldx, true, s.m, s.Wt);
 }
 
+// a as column 0 of an mpad x kPad B, in the kernels' panel layout: f = sigma(Z) a reads it in
+// place in every tile. a[m..mpad) is zero.
 template <class T>
 void set_a_panel(State<T>& s) {
-  for (std::size_t j = 0; j < s.mpad * kPad; ++j) s.apad[j] = T(0);
-  for (std::size_t j = 0; j < s.m; ++j) s.apad[j * kPad] = s.a[j];
+  s.k->pack_b(s.mpad, kPad, s.a, s.mpad, true, 1, s.apad);
 }
 
 // Labels of a tile, after the optional DLS22 preprocessing, into Yw column 0.
@@ -359,7 +360,7 @@ void phase1_task(void* ctx, std::size_t shard, std::size_t w) {
     const std::size_t cnt = tl.rows;
     s.k->gemm_nn_packed(cnt, s.mpad, s.d, tl.X, tl.ldx, s.Wt, Z, s.mpad, false);
     activate(s, false, cnt, Z, Sg, Dp);
-    s.k->gemm_nn(cnt, kPad, s.mpad, Sg, s.mpad, s.apad, kPad, F, kPad, false);
+    s.k->gemm_nn_packed(cnt, kPad, s.mpad, Sg, s.mpad, s.apad, F, kPad, false);
     const T* y = tile_labels(s, tl, w);
     const T* yw = s.Yw + w * s.tile * kPad;
     for (std::size_t i = 0; i < cnt; ++i) {
@@ -510,7 +511,7 @@ void phase2_gd_task(void* ctx, std::size_t shard, std::size_t w) {
   for (std::uint64_t r0 = begin; r0 < end; r0 += s.tile) {
     const std::size_t cnt = static_cast<std::size_t>(end - r0 < s.tile ? end - r0 : s.tile);
     const T* phi = s.Phi + r0 * s.mpad;
-    s.k->gemm_nn(cnt, kPad, s.mpad, phi, s.mpad, s.apad, kPad, F, kPad, false);
+    s.k->gemm_nn_packed(cnt, kPad, s.mpad, phi, s.mpad, s.apad, F, kPad, false);
     for (std::size_t i = 0; i < cnt; ++i) {
       const double f = static_cast<double>(F[i * kPad]);
       const double yi = static_cast<double>(s.y2[r0 + i]);
@@ -537,7 +538,7 @@ void test_task(void* ctx, std::size_t shard, std::size_t w) {
   double se = 0, ys = 0, yy = 0, loss = 0;
   const long tiles = for_each_tile(p, shard, w, [&](const Tile<T>& tl, bool) {
     features(s, tl, w, Sg);
-    s.k->gemm_nn(tl.rows, kPad, s.mpad, Sg, s.mpad, s.apad, kPad, F, kPad, false);
+    s.k->gemm_nn_packed(tl.rows, kPad, s.mpad, Sg, s.mpad, s.apad, F, kPad, false);
     for (std::size_t i = 0; i < tl.rows; ++i) {
       const double f = static_cast<double>(F[i * kPad]);
       const double y = static_cast<double>(tl.y[i]);
