@@ -32,41 +32,28 @@ struct Shape {
   std::size_t M, N, K;
 };
 
+// Which product a gemm benchmark times: gemm_nn, gemm_nn_packed (B packed once, outside the
+// timed loop, as the step does with W^T), or gemm_tn accumulating onto C (as G += D^T X).
+enum class Product { nn, nn_packed, tn };
+
 template <class T>
-void BM_gemm(benchmark::State& state, Isa isa, bool transposed, Shape sh) {
+void BM_gemm(benchmark::State& state, Isa isa, Product product, Shape sh) {
   const auto* k = mimkit::kernels::table<T>(isa);
   // gemm_nn: A is M x K; gemm_tn: A is K x M. B is K x N, C is M x N.
   const std::vector<T> A = normals(k, sh.M * sh.K, 1);
   const std::vector<T> B = normals(k, sh.K * sh.N, 2);
-  std::vector<T> C(sh.M * sh.N);
-  const std::size_t lda = transposed ? sh.M : sh.K;
-  for (auto _ : state) {
-    if (transposed) {
-      k->gemm_tn(sh.M, sh.N, sh.K, A.data(), lda, B.data(), sh.N, C.data(), sh.N, true);
-    } else {
-      k->gemm_nn(sh.M, sh.N, sh.K, A.data(), lda, B.data(), sh.N, C.data(), sh.N, false);
-    }
-    benchmark::DoNotOptimize(C.data());
-    benchmark::ClobberMemory();
-  }
-  const double flops = 2.0 * static_cast<double>(sh.M * sh.N * sh.K);
-  state.counters["flops"] =
-      benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["peak_flops"] = mimkit_bench::measure_peak<T>(isa);
-}
-
-// Z = X W^T as the step runs it: W^T packed once (outside the timed loop), read in place.
-template <class T>
-void BM_gemm_packed(benchmark::State& state, Isa isa, Shape sh) {
-  const auto* k = mimkit::kernels::table<T>(isa);
-  const std::vector<T> A = normals(k, sh.M * sh.K, 1);
-  const std::vector<T> B = normals(k, sh.K * sh.N, 2);
-  std::vector<T> store(sh.K * sh.N + 64 / sizeof(T)), C(sh.M * sh.N);
-  T* Bp = store.data();
+  std::vector<T> C(sh.M * sh.N), store(sh.K * sh.N + 64 / sizeof(T));
+  T* Bp = store.data();  // 64-byte aligned, as pack_b requires
   while (reinterpret_cast<std::uintptr_t>(Bp) % 64 != 0) ++Bp;
-  k->pack_b(sh.K, sh.N, B.data(), sh.N, false, sh.N, Bp);
+  if (product == Product::nn_packed) k->pack_b(sh.K, sh.N, B.data(), sh.N, false, sh.N, Bp);
   for (auto _ : state) {
-    k->gemm_nn_packed(sh.M, sh.N, sh.K, A.data(), sh.K, Bp, C.data(), sh.N, false);
+    if (product == Product::tn) {
+      k->gemm_tn(sh.M, sh.N, sh.K, A.data(), sh.M, B.data(), sh.N, C.data(), sh.N, true);
+    } else if (product == Product::nn_packed) {
+      k->gemm_nn_packed(sh.M, sh.N, sh.K, A.data(), sh.K, Bp, C.data(), sh.N, false);
+    } else {
+      k->gemm_nn(sh.M, sh.N, sh.K, A.data(), sh.K, B.data(), sh.N, C.data(), sh.N, false);
+    }
     benchmark::DoNotOptimize(C.data());
     benchmark::ClobberMemory();
   }
@@ -98,19 +85,19 @@ void register_type(Isa isa, const std::string& isa_name, const std::string& type
   for (std::size_t m : {std::size_t{256}, std::size_t{32}}) {
     const std::string sz = "/m=" + std::to_string(m);
     benchmark::RegisterBenchmark(("gemm_nn/" + type + "/" + isa_name + sz).c_str(), BM_gemm<T>, isa,
-                                 false, Shape{tile, m, d})
+                                 Product::nn, Shape{tile, m, d})
         ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("gemm_nn_packed/" + type + "/" + isa_name + sz).c_str(),
-                                 BM_gemm_packed<T>, isa, Shape{tile, m, d})
+                                 BM_gemm<T>, isa, Product::nn_packed, Shape{tile, m, d})
         ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("gemm_tn/" + type + "/" + isa_name + sz).c_str(), BM_gemm<T>, isa,
-                                 true, Shape{m, d, tile})
+                                 Product::tn, Shape{m, d, tile})
         ->Unit(benchmark::kMicrosecond);
   }
   // The micro-kernel's ceiling: A, B, C and the packed panel together about 36 KiB, in a 48 KiB
   // L1 (float 24 x 64, 64 x 48, 24 x 48; double with K = 32).
   benchmark::RegisterBenchmark(("gemm_nn/" + type + "/" + isa_name + "/in-L1").c_str(), BM_gemm<T>,
-                               isa, false, Shape{24, 48, sizeof(T) == 4 ? 64u : 32u})
+                               isa, Product::nn, Shape{24, 48, sizeof(T) == 4 ? 64u : 32u})
       ->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark(("activation/logcosh/" + type + "/" + isa_name).c_str(),
                                BM_activation<T>, isa, tile, std::size_t{256})
