@@ -11,12 +11,13 @@ initialisation (rows of norm eps0, a = +-1), T1 gradient steps on the squared lo
 solve for a on relu(W x + b) features and the test error. Its numbers are not mimkit's (other
 random streams); only the times are compared."""
 import json
-import math
 import subprocess
 import sys
 import time
 
 import torch
+
+from compare_phase1 import torch_step  # the phase-1 gradient, as timed there
 
 ETA1, BETA1, EPS0, LAMBDA2, N2, NTEST = 0.5, 0.8, 1e-3, 1e-3, 4096, 4096
 
@@ -35,11 +36,7 @@ def torch_run(d, n1, m, T1, dtype):
     W = torch.cat([V, V]) * (EPS0 / torch.cat([V, V]).norm(dim=1, keepdim=True))
     a = torch.where(torch.arange(m) < m // 2, 1.0, -1.0).to(dtype)
     for _ in range(T1):
-        Z = X1 @ W.T
-        A = Z.abs()
-        f = (A + torch.log1p(torch.exp(-2 * A)) - math.log(2)) @ a
-        D = ((f - y1)[:, None] * a[None, :]) * torch.tanh(Z) / n1
-        W = W - ETA1 * (D.T @ X1 + BETA1 * W)
+        W = W - ETA1 * (torch_step(X1, W, a, y1) + BETA1 * W)
     W = W / W.norm(dim=1, keepdim=True)
     b = torch.randn(m, generator=g, dtype=dtype)
     X2, y2 = sample(N2)
