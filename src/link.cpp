@@ -7,6 +7,8 @@
 #include <cstring>
 #include <limits>
 
+#include "platform/format.hpp"
+
 namespace mimkit {
 namespace {
 
@@ -81,9 +83,9 @@ bool word_is(const char* s, std::size_t n, const char* word) {
 const char* describe_char(char c, char (&buf)[16]) {
   const unsigned char u = static_cast<unsigned char>(c);
   if (u > 0x20 && u < 0x7f) {
-    std::snprintf(buf, sizeof buf, "'%c'", c);
+    platform::format(buf, sizeof buf, "'%c'", c);
   } else {
-    std::snprintf(buf, sizeof buf, "byte 0x%02x", u);
+    platform::format(buf, sizeof buf, "byte 0x%02x", u);
   }
   return buf;
 }
@@ -167,7 +169,7 @@ class Link::Compiler {
     char message[Status::kMessageCapacity];
     va_list args;
     va_start(args, format);
-    std::vsnprintf(message, sizeof message, format, args);
+    platform::vformat(message, sizeof message, format, args);
     va_end(args);
     status_ = Status::error(Code::parse_error, "link", "%s", message);
     return false;
@@ -405,9 +407,9 @@ class Link::Compiler {
     if (index == 0 || index > r_) {
       char allowed[24];
       if (r_ == 1) {
-        std::snprintf(allowed, sizeof allowed, "z1");
+        platform::format(allowed, sizeof allowed, "z1");
       } else {
-        std::snprintf(allowed, sizeof allowed, "z1..z%zu", r_);
+        platform::format(allowed, sizeof allowed, "z1..z%zu", r_);
       }
       if (index == 0) {
         return fail(
@@ -470,7 +472,7 @@ Link Link::callable(Fn fn, void* user, std::size_t r, const char* name) noexcept
   link.r_ = r;
   link.fn_ = fn;
   link.user_ = user;
-  std::snprintf(link.spec_, sizeof link.spec_, "%s", name != nullptr ? name : "callable");
+  platform::format(link.spec_, sizeof link.spec_, "%s", name != nullptr ? name : "callable");
   return link;
 }
 

@@ -1,7 +1,8 @@
 #include "mimkit/presets.hpp"
 
-#include <cstdio>
 #include <cstring>
+
+#include "platform/format.hpp"
 
 namespace mimkit {
 
@@ -95,7 +96,7 @@ Status apply_preset(RunConfig* config, const char* name) noexcept {
     std::size_t used = 0;
     for (const Preset& q : kPresets) {
       const int n =
-          std::snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "", q.name);
+          platform::format(names + used, sizeof names - used, "%s%s", used ? ", " : "", q.name);
       if (n < 0 || static_cast<std::size_t>(n) >= sizeof names - used) break;
       used += static_cast<std::size_t>(n);
     }
@@ -103,7 +104,7 @@ Status apply_preset(RunConfig* config, const char* name) noexcept {
                          name ? name : "", names);
   }
   char source[96];
-  std::snprintf(source, sizeof source, "preset %s", p->name);
+  platform::format(source, sizeof source, "preset %s", p->name);
   return apply_text(config, p->settings, source);
 }
 

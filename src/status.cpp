@@ -1,8 +1,9 @@
 #include "mimkit/status.hpp"
 
 #include <cstdarg>
-#include <cstdio>
 #include <cstring>
+
+#include "platform/format.hpp"
 
 namespace mimkit {
 
@@ -38,10 +39,10 @@ Status::Status() noexcept : code_(Code::ok) {
 Status Status::error(Code code, const char* field, const char* message_format, ...) noexcept {
   Status s;
   s.code_ = code;
-  std::snprintf(s.field_, kFieldCapacity, "%s", field ? field : "");
+  platform::format(s.field_, kFieldCapacity, "%s", field ? field : "");
   std::va_list args;
   va_start(args, message_format);
-  std::vsnprintf(s.message_, kMessageCapacity, message_format, args);
+  platform::vformat(s.message_, kMessageCapacity, message_format, args);
   va_end(args);
   return s;
 }
@@ -49,9 +50,9 @@ Status Status::error(Code code, const char* field, const char* message_format, .
 const char* Status::describe(char* out, std::size_t capacity) const noexcept {
   if (capacity == 0) return out;
   if (field_[0] != '\0') {
-    std::snprintf(out, capacity, "%s: %s", field_, message_);
+    platform::format(out, capacity, "%s: %s", field_, message_);
   } else {
-    std::snprintf(out, capacity, "%s", message_);
+    platform::format(out, capacity, "%s", message_);
   }
   return out;
 }
