@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "kernels/kernels.hpp"
+#include "linalg.hpp"
 #include "mimkit/rng.hpp"
 
 namespace mimkit {
@@ -111,30 +112,6 @@ Status carve_model(const ModelConfig& c, Arena& arena, ModelBuffers* b) {
   return Status();
 }
 
-// Gram-Schmidt, twice ("twice is enough"), in double with sequential sums: deterministic.
-Status orthonormalise(double* u, std::size_t r, std::size_t d) {
-  for (std::size_t k = 0; k < r; ++k) {
-    double* uk = u + k * d;
-    for (int pass = 0; pass < 2; ++pass) {
-      for (std::size_t l = 0; l < k; ++l) {
-        const double* ul = u + l * d;
-        double dot = 0;
-        for (std::size_t j = 0; j < d; ++j) dot += uk[j] * ul[j];
-        for (std::size_t j = 0; j < d; ++j) uk[j] -= dot * ul[j];
-      }
-    }
-    double norm2 = 0;
-    for (std::size_t j = 0; j < d; ++j) norm2 += uk[j] * uk[j];
-    if (!(norm2 > 0)) {
-      return Status::error(Code::numerical_error, "subspace",
-                           "row %zu of U is linearly dependent on the previous rows", k + 1);
-    }
-    const double inv = 1.0 / std::sqrt(norm2);
-    for (std::size_t j = 0; j < d; ++j) uk[j] *= inv;
-  }
-  return Status();
-}
-
 }  // namespace
 
 template <class T>
@@ -173,7 +150,12 @@ Status Model<T>::init(const ModelConfig& config, const Link& link, Isa isa, Aren
       tab64->normals(g + k * d, 0, d, config.seed, k,
                      stream_id(kSourceSubspace, StreamPurpose::inputs));
     }
-    MIMKIT_TRY(orthonormalise(g, r, d));
+    // Gram-Schmidt twice in double with sequential sums: deterministic.
+    if (linalg::orthonormalize_rows(g, r, d, d) != r) {
+      return Status::error(Code::numerical_error, "subspace",
+                           "the Gaussian rows drawn for U are linearly dependent (seed %llu)",
+                           static_cast<unsigned long long>(config.seed));
+    }
   } else {
     for (std::size_t i = 0; i < r * d; ++i) {
       if (!std::isfinite(subspace[i])) {

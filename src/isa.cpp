@@ -43,6 +43,10 @@ bool isa_compiled(Isa isa) noexcept {
   }
 }
 
+const char* isa_choices_text() noexcept {
+  return "scalar | avx2 | avx512 | neon";
+}
+
 const char* isa_compiled_list() noexcept {
   return MIMKIT_COMPILED_ISAS;
 }

@@ -1,67 +1,38 @@
 #include "mimkit/report.hpp"
 
-#include <cmath>
-#include <cstdarg>
-#include <cstdio>
-
 #include "mimkit/digest.hpp"
 #include "mimkit/version.hpp"
+#include "text.hpp"
 
 namespace mimkit {
 
 namespace {
 
-// Appends formatted text, tracking the length the full output needs.
-class Writer {
- public:
-  Writer(char* out, std::size_t capacity) : out_(out), capacity_(capacity) {
-    if (capacity_ > 0) out_[0] = '\0';
-  }
-  void put(const char* format, ...) __attribute__((format(printf, 2, 3))) {
-    std::va_list args;
-    va_start(args, format);
-    const std::size_t room = used_ < capacity_ ? capacity_ - used_ : 0;
-    const int n = std::vsnprintf(room > 0 ? out_ + used_ : nullptr, room, format, args);
-    va_end(args);
-    if (n > 0) used_ += static_cast<std::size_t>(n);
-  }
-  void number(double x) {
-    if (std::isfinite(x)) {
-      put("%.17g", x);
-    } else {
-      put("null");
-    }
-  }
-  // ", \"name\": value" (or without the comma for the first member of an object).
-  void key(const char* name, double x, bool first = false) {
-    put("%s\"%s\": ", first ? "" : ", ", name);
-    number(x);
-  }
-  void array(const double* x, std::size_t n) {
-    put("[");
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i > 0) put(", ");
-      number(x[i]);
-    }
-    put("]");
-  }
-  void subspace(const SubspaceMetrics& s) {
-    put("\"cosines\": ");
-    array(s.cosines, s.r);
-    put(", \"min_cosine\": ");
-    number(s.min_cosine);
-    put(", \"subspace_distance\": ");
-    number(s.subspace_distance);
-    put(", \"per_direction\": ");
-    array(s.per_direction, s.r);
-  }
-  std::size_t used() const { return used_; }
+// ", \"name\": value" (or without the comma for the first member of an object).
+void key(text::Writer& w, const char* name, double x, bool first = false) {
+  w.put("%s\"%s\": ", first ? "" : ", ", name);
+  w.number(x);
+}
 
- private:
-  char* out_;
-  std::size_t capacity_;
-  std::size_t used_ = 0;
-};
+void array(text::Writer& w, const double* x, std::size_t n) {
+  w.put("[");
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0) w.put(", ");
+    w.number(x[i]);
+  }
+  w.put("]");
+}
+
+void subspace(text::Writer& w, const SubspaceMetrics& s) {
+  w.put("\"cosines\": ");
+  array(w, s.cosines, s.r);
+  w.put(", \"min_cosine\": ");
+  w.number(s.min_cosine);
+  w.put(", \"subspace_distance\": ");
+  w.number(s.subspace_distance);
+  w.put(", \"per_direction\": ");
+  array(w, s.per_direction, s.r);
+}
 
 }  // namespace
 
@@ -71,7 +42,7 @@ std::size_t report_json_capacity(const Report& report) noexcept {
 
 std::size_t report_json(const Report& rep, const char* dtype, char* out,
                         std::size_t capacity) noexcept {
-  Writer w(out, capacity);
+  text::Writer w(out, capacity);
   char config[4096];
   to_json(rep.config, config, sizeof config);
   w.put("{\"config\": %s, \"version\": \"%s\", \"isa\": \"%s\", \"dtype\": \"%s\", ", config,
@@ -82,25 +53,25 @@ std::size_t report_json(const Report& rep, const char* dtype, char* out,
           rep.custom_activation ? "true" : "false", rep.custom_loss ? "true" : "false");
   }
   w.put("\"timings\": {");
-  w.key("phase1_s", rep.timings.phase1_s, true);
-  w.key("phase1_step_s", rep.timings.phase1_step_s);
-  w.key("spectral_s", rep.timings.spectral_s);
-  w.key("phase2_s", rep.timings.phase2_s);
-  w.key("total_s", rep.timings.total_s);
+  key(w, "phase1_s", rep.timings.phase1_s, true);
+  key(w, "phase1_step_s", rep.timings.phase1_step_s);
+  key(w, "spectral_s", rep.timings.spectral_s);
+  key(w, "phase2_s", rep.timings.phase2_s);
+  key(w, "total_s", rep.timings.total_s);
   w.put("}, \"phase1\": {");
-  w.key("alignment", rep.phase1.alignment, true);
+  key(w, "alignment", rep.phase1.alignment, true);
   w.put(", ");
-  w.subspace(rep.phase1.subspace);
-  w.key("train_loss", rep.phase1.train_loss);
+  subspace(w, rep.phase1.subspace);
+  key(w, "train_loss", rep.phase1.train_loss);
   w.put("}, \"phase2\": {");
-  w.key("test_error", rep.phase2.test_error, true);
-  w.key("train_loss", rep.phase2.train_loss);
+  key(w, "test_error", rep.phase2.test_error, true);
+  key(w, "train_loss", rep.phase2.train_loss);
   w.put("}");
   if (rep.spectral.ran) {
     w.put(", \"spectral\": {");
-    w.subspace(rep.spectral.subspace);
+    subspace(w, rep.spectral.subspace);
     w.put(", \"eigenvalues\": ");
-    w.array(rep.spectral.eigenvalues, rep.config.r);
+    array(w, rep.spectral.eigenvalues, rep.config.r);
     w.put("}");
   }
   if (rep.trace_count > 0) {

@@ -34,6 +34,10 @@ Isa isa_best() noexcept;
 /// the environment itself: the CLI passes MIMKIT_ARCH here.
 Status isa_select(const char* request, const char* field, Isa* out) noexcept;
 
+/// Every ISA name mimkit knows (compiled in or not), " | "-separated in Isa order:
+/// "scalar | avx2 | avx512 | neon". For help texts.
+const char* isa_choices_text() noexcept;
+
 /// Space-separated names of the compiled-in ISAs, e.g. "scalar avx2 avx512".
 const char* isa_compiled_list() noexcept;
 

@@ -1,5 +1,6 @@
 // Training: the two-layer network, phase 1 (inner layer), phase 2 (outer layer), the spectral
-// estimator and the metrics of one run (ALGORITHM.md sections 2-6).
+// estimator and the metrics of one run (ALGORITHM.md sections 2-6). What a run measures, the
+// Report, is declared in report.hpp.
 #pragma once
 
 #include <cstddef>
@@ -9,6 +10,7 @@
 #include "mimkit/config.hpp"
 #include "mimkit/isa.hpp"
 #include "mimkit/metrics.hpp"
+#include "mimkit/report.hpp"
 #include "mimkit/status.hpp"
 
 namespace mimkit {
@@ -56,51 +58,6 @@ struct CustomFunctions {
   /// phase-2 gradient descent and the spectral transform T(y) = -loss'(0, y).
   void (*loss)(double t, double y, double* value, double* slope, void* user) = nullptr;
   void* user = nullptr;
-};
-
-/// One point of the per-step trace (ALGORITHM.md section 6), on a log-spaced step schedule.
-struct TracePoint {
-  std::size_t step = 0;   ///< phase-1 steps taken before the measurement
-  double train_loss = 0;  ///< phase-1 loss at that W
-  double alignment = 0;
-  double min_cosine = 0;
-};
-
-/// Everything a run measures. Fixed size, no heap.
-struct Report {
-  static constexpr std::size_t kMaxTrace = 256;
-
-  RunConfig config;                ///< the resolved configuration
-  bool custom_activation = false;  ///< a CustomFunctions activation replaced config's
-  bool custom_loss = false;        ///< a CustomFunctions loss replaced config's
-  Isa isa = Isa::scalar;
-  std::size_t threads = 1;
-  std::size_t footprint_bytes = 0;  ///< arena bytes the run used (= plan())
-
-  struct Timings {
-    double phase1_s = 0, phase1_step_s = 0, spectral_s = 0, phase2_s = 0, total_s = 0;
-  } timings;
-
-  struct Phase1 {
-    double alignment = 0;
-    SubspaceMetrics subspace;  ///< top-r right singular subspace of W vs span U
-    double train_loss = 0;     ///< loss at the final W (before phase 2)
-  } phase1;
-
-  struct Phase2 {
-    double test_error = 0;  ///< mean (f - y)^2 / Var(y) on the test set
-    double train_loss = 0;  ///< loss on fit2 (without the ridge term)
-  } phase2;
-
-  struct Spectral {
-    bool ran = false;
-    SubspaceMetrics subspace;              ///< top-r |eigenvalue| eigenvectors of S_T vs span U
-    double eigenvalues[Link::kMaxR] = {};  ///< those eigenvalues, by descending |value|
-  } spectral;
-
-  std::uint64_t weights_digest = 0;  ///< FNV-1a of the bytes of W (m x d), then b, then a
-  std::size_t trace_count = 0;
-  TracePoint trace[kMaxTrace];
 };
 
 /// A configured run. init() does all allocation-like work (carving the arena, starting

@@ -38,12 +38,13 @@ class Args {
   std::vector<std::pair<std::string, std::string>> values_;
 };
 
-/// The closest of `candidates` to `word` by edit distance, or "" when none is close.
+/// The closest of `candidates` to `word`, or "" when none is close (the library's one
+/// did-you-mean rule, text::suggest).
 std::string closest(const std::string& word, const std::vector<std::string>& candidates);
 
-/// Parses a whole decimal unsigned integer (no sign, no trailing characters).
+/// Parses a whole decimal unsigned integer (no sign, no trailing characters): text::parse_uint.
 bool parse_u64(const std::string& text, std::uint64_t* out);
-/// Parses a whole finite floating-point number.
+/// Parses a whole finite decimal number: text::parse_real.
 bool parse_f64(const std::string& text, double* out);
 
 }  // namespace cli

@@ -1,5 +1,4 @@
 // mimkit run: one training run; prints one JSON line (ALGORITHM.md sections 2-6).
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -30,7 +29,7 @@ const char kRunHelp[] =
     "  --set key=value     one setting (repeatable); mimkit run --keys lists every key\n"
     "  --keys              list the config keys with their defaults and ranges\n"
     "  --threads N         worker threads, 1..256 (default 1; results do not depend on it)\n"
-    "  --arch A            auto | scalar | avx2 | avx512 | neon (default: $MIMKIT_ARCH or auto)\n"
+    "  --arch A            auto | %s (default: $MIMKIT_ARCH or auto)\n"
     "  --dtype T           float | double (default float)\n"
     "  --out FILE          write the JSON line to FILE (never overwrites without --force)\n"
     "  --force             replace an existing --out file\n"
@@ -99,36 +98,6 @@ int run_typed(const RunConfig& config, const Execution& exec, const Args& args,
 
 }  // namespace
 
-Status build_config(const Args& args, RunConfig* config) {
-  RunConfig c;
-  if (args.has("preset")) {
-    std::string name;
-    args.get_string("preset", "", &name);
-    MIMKIT_TRY(apply_preset(&c, name.c_str()));
-  }
-  if (args.has("config")) {
-    std::string path, text;
-    args.get_string("config", "", &path);
-    MIMKIT_TRY(read_text_file(path, "--config", &text));
-    MIMKIT_TRY(apply_text(&c, text.c_str(), path.c_str()));
-  }
-  for (const std::string& kv : args.all("set")) {
-    const std::size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return Status::error(Code::invalid_argument, "--set",
-                           "'%s' is not key=value (e.g. --set eta1=0.25)", kv.c_str());
-    }
-    std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
-    while (!key.empty() && key.back() == ' ') key.pop_back();
-    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-    MIMKIT_TRY(set(&c, key.c_str(), value.c_str()));
-  }
-  resolve(&c);
-  MIMKIT_TRY(validate(c));
-  *config = c;
-  return Status();
-}
-
 int cmd_run(int argc, char** argv) {
   Args args;
   Status st =
@@ -136,7 +105,7 @@ int cmd_run(int argc, char** argv) {
                  {"help", "quiet", "force", "keys"});
   if (!st.ok()) return report(st);
   if (args.has("help")) {
-    std::fputs(kRunHelp, stdout);
+    std::printf(kRunHelp, isa_choices_text());
     return kExitOk;
   }
   if (args.has("keys")) {

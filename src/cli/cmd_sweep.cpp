@@ -1,22 +1,20 @@
 // mimkit sweep: a grid of configurations x seeds, one JSON line per finished point, appended
-// whole; shards for batch systems, resume after a kill. mimkit merge: combine shard files.
-#include <fcntl.h>
+// whole; shards for batch systems, resume after a kill, an MPI runner.
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "json.hpp"
+#include "results.hpp"
+#include "sweep_grid.hpp"
 #if MIMKIT_WITH_MPI
 // The C API only: OpenMPI's deprecated C++ bindings do not build with -Werror.
 #define OMPI_SKIP_MPICXX 1
@@ -54,231 +52,6 @@ const char kSweepHelp[] =
     "  --dry-run              print the points and exit\n"
     "  --quiet                no progress on stderr\n";
 
-struct Axis {
-  std::string key;
-  std::vector<std::string> values;
-};
-
-std::string format_number(double v) {
-  char buf[64];
-  if (std::fabs(v - std::round(v)) < 1e-9 * (1 + std::fabs(v)) && std::fabs(v) < 1e15) {
-    std::snprintf(buf, sizeof buf, "%.0f", std::round(v));
-  } else {
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-  }
-  return buf;
-}
-
-// "key=v1,v2" | "key=lo:hi:count" | "key=lo:hi:count:log".
-Status parse_axis(const std::string& text, Axis* out) {
-  const std::size_t eq = text.find('=');
-  if (eq == std::string::npos || eq == 0 || eq + 1 >= text.size()) {
-    return Status::error(Code::invalid_argument, "--grid",
-                         "'%s' is not key=v1,v2,... or key=lo:hi:count[:log]", text.c_str());
-  }
-  out->key = text.substr(0, eq);
-  const std::string spec = text.substr(eq + 1);
-  RunConfig probe;
-  if (spec.find(':') != std::string::npos) {
-    std::vector<std::string> parts;
-    std::stringstream ss(spec);
-    std::string part;
-    while (std::getline(ss, part, ':')) parts.push_back(part);
-    double lo = 0, hi = 0;
-    std::uint64_t count = 0;
-    const bool log = parts.size() == 4 && parts[3] == "log";
-    if ((parts.size() != 3 && !log) || !parse_f64(parts[0], &lo) || !parse_f64(parts[1], &hi) ||
-        !parse_u64(parts[2], &count) || count < 1 || count > 10000 ||
-        (log && (lo <= 0 || hi <= 0))) {
-      return Status::error(Code::invalid_argument, "--grid",
-                           "'%s': a range is lo:hi:count or lo:hi:count:log with count in "
-                           "1..10000 (and lo, hi > 0 for log)",
-                           text.c_str());
-    }
-    for (std::uint64_t i = 0; i < count; ++i) {
-      const double t = count == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(count - 1);
-      const double v = log ? lo * std::pow(hi / lo, t) : lo + (hi - lo) * t;
-      out->values.push_back(format_number(v));
-    }
-  } else {
-    std::stringstream ss(spec);
-    std::string v;
-    while (std::getline(ss, v, ',')) {
-      if (v.empty()) {
-        return Status::error(Code::invalid_argument, "--grid", "'%s' has an empty value",
-                             text.c_str());
-      }
-      out->values.push_back(v);
-    }
-  }
-  // Check the key and values now, not after hours of sweeping; integer keys take rounded values.
-  for (std::string& v : out->values) {
-    Status st = set(&probe, out->key.c_str(), v.c_str());
-    double x = 0;
-    if (!st.ok() && parse_f64(v, &x)) {
-      const std::string rounded = format_number(std::round(x));
-      if (set(&probe, out->key.c_str(), rounded.c_str()).ok()) {
-        v = rounded;
-        st = Status();
-      }
-    }
-    if (!st.ok()) return Status::error(st.code(), "--grid", "%s: %s", st.field(), st.message());
-  }
-  return Status();
-}
-
-// Two axes on one key, or one value twice, would give points with the same configuration.
-Status check_axes(const std::vector<Axis>& axes) {
-  for (std::size_t a = 0; a < axes.size(); ++a) {
-    for (std::size_t b = 0; b < a; ++b) {
-      if (axes[a].key == axes[b].key) {
-        return Status::error(Code::invalid_argument, "--grid", "key '%s' has two axes",
-                             axes[a].key.c_str());
-      }
-    }
-    std::set<std::string> seen;
-    for (const std::string& v : axes[a].values) {
-      if (!seen.insert(v).second) {
-        return Status::error(Code::invalid_argument, "--grid", "%s = %s appears twice",
-                             axes[a].key.c_str(), v.c_str());
-      }
-    }
-  }
-  return Status();
-}
-
-Status parse_grid_text(const std::string& text, std::vector<Axis>* axes) {
-  std::stringstream ss(text);
-  std::string axis;
-  while (std::getline(ss, axis, ';')) {
-    if (axis.empty()) continue;
-    axes->emplace_back();
-    MIMKIT_TRY(parse_axis(axis, &axes->back()));
-  }
-  return Status();
-}
-
-struct Point {
-  std::size_t index = 0;
-  RunConfig config;
-  std::string grid_json;  // {"alpha": 8, ...}
-  std::string key;        // digest of the resolved config
-};
-
-std::string json_value(const std::string& v) {
-  double x = 0;
-  if (parse_f64(v, &x)) return v;
-  if (v == "true" || v == "false") return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  return out + "\"";
-}
-
-Status enumerate(const RunConfig& base, const std::vector<Axis>& axes, std::uint64_t seeds,
-                 std::vector<Point>* points) {
-  std::size_t total = seeds;
-  for (const Axis& a : axes) total *= a.values.size();
-  if (total > 1000000) {
-    return Status::error(Code::invalid_argument, "--grid", "%zu points is too many (at most 1e6)",
-                         total);
-  }
-  for (std::size_t p = 0; p < total; ++p) {
-    Point pt;
-    pt.index = p;
-    pt.config = base;
-    std::size_t rest = p / seeds;
-    const std::uint64_t s = p % seeds;
-    std::string grid = "{";
-    std::vector<std::size_t> idx(axes.size());
-    for (std::size_t a = axes.size(); a-- > 0;) {
-      idx[a] = rest % axes[a].values.size();
-      rest /= axes[a].values.size();
-    }
-    for (std::size_t a = 0; a < axes.size(); ++a) {
-      const std::string& v = axes[a].values[idx[a]];
-      MIMKIT_TRY(set(&pt.config, axes[a].key.c_str(), v.c_str()));
-      grid += (a ? ", \"" : "\"") + axes[a].key + "\": " + json_value(v);
-    }
-    pt.config.seed = base.seed + s;
-    grid += std::string(axes.empty() ? "" : ", ") + "\"seed\": " + std::to_string(pt.config.seed);
-    pt.grid_json = grid + "}";
-    resolve(&pt.config);
-    const Status st = validate(pt.config);
-    if (!st.ok()) {
-      return Status::error(st.code(), st.field(), "point %zu %s: %s", p, pt.grid_json.c_str(),
-                           st.message());
-    }
-    char cfg[4096];
-    to_json(pt.config, cfg, sizeof cfg);
-    Digest d;
-    d.update(cfg, std::strlen(cfg));
-    char hex[17];
-    d.hex(hex);
-    pt.key = hex;
-    points->push_back(pt);
-  }
-  return Status();
-}
-
-// Reads a JSONL results file: the point keys of its complete lines. A final line without a
-// newline (a write cut by a kill) is dropped from the file so appending continues cleanly.
-Status read_done(const std::string& path, std::set<std::string>* keys, bool repair) {
-  if (::access(path.c_str(), F_OK) != 0) return Status();  // nothing done yet
-  std::string all;
-  MIMKIT_TRY(read_text_file(path, "--out", &all));
-  std::size_t complete = all.rfind('\n');
-  complete = complete == std::string::npos ? 0 : complete + 1;
-  if (complete < all.size() && repair) {
-    std::fprintf(stderr, "mimkit: %s: dropping an incomplete last line (%zu bytes)\n", path.c_str(),
-                 all.size() - complete);
-    if (::truncate(path.c_str(), static_cast<off_t>(complete)) != 0) {
-      return Status::error(Code::io_error, "--out", "cannot repair '%s': %s", path.c_str(),
-                           std::strerror(errno));
-    }
-  }
-  std::size_t line_no = 0, start = 0;
-  while (start < complete) {
-    const std::size_t end = all.find('\n', start);
-    const std::string line = all.substr(start, end - start);
-    start = end + 1;
-    ++line_no;
-    if (line.empty()) continue;
-    Json j;
-    const Status st = Json::parse(line, &j);
-    if (!st.ok()) {
-      return Status::error(Code::parse_error, "--out", "%s:%zu is not a JSON line: %s",
-                           path.c_str(), line_no, st.message());
-    }
-    const Json* key = j.get("point_key");
-    if (key == nullptr || key->type() != Json::Type::string) {
-      return Status::error(Code::parse_error, "--out", "%s:%zu has no point_key", path.c_str(),
-                           line_no);
-    }
-    keys->insert(key->string());
-  }
-  return Status();
-}
-
-Status append_line(const std::string& path, const std::string& line) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (fd < 0) {
-    return Status::error(Code::io_error, "--out", "cannot open '%s': %s", path.c_str(),
-                         std::strerror(errno));
-  }
-  // One write of the whole line: a kill leaves either the line or a detectable partial tail.
-  const ssize_t n = ::write(fd, line.data(), line.size());
-  const bool ok = n == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) {
-    return Status::error(Code::io_error, "--out", "writing '%s' failed: %s", path.c_str(),
-                         std::strerror(errno));
-  }
-  return Status();
-}
-
 template <class T>
 Status run_point(const Point& pt, const Execution& exec, std::size_t points, const char* dtype,
                  std::string* line) {
@@ -289,29 +62,8 @@ Status run_point(const Point& pt, const Execution& exec, std::size_t points, con
   MIMKIT_TRY(run<T>(pt.config, exec, arena, &storage[0]));
   std::vector<char> json(report_json_capacity(storage[0]));
   report_json(storage[0], dtype, json.data(), json.size());
-  *line = "{\"point\": " + std::to_string(pt.index) + ", \"points\": " + std::to_string(points) +
-          ", \"point_key\": \"" + pt.key + "\", \"grid\": " + pt.grid_json + ", " +
-          std::string(json.data() + 1) + "\n";
+  *line = result_line(pt, points, json.data());
   return Status();
-}
-
-std::string json_escape(const char* text) {
-  std::string out;
-  for (const char* c = text; *c != '\0'; ++c) {
-    if (*c == '"' || *c == '\\') out.push_back('\\');
-    if (static_cast<unsigned char>(*c) >= 0x20) out.push_back(*c);
-  }
-  return out;
-}
-
-std::string error_line(const Point& p, std::size_t points, const Status& st) {
-  char cfg[4096];
-  to_json(p.config, cfg, sizeof cfg);
-  return "{\"point\": " + std::to_string(p.index) + ", \"points\": " + std::to_string(points) +
-         ", \"point_key\": \"" + p.key + "\", \"grid\": " + p.grid_json + ", \"config\": " + cfg +
-         ", \"version\": \"" + version() + "\", \"error\": {\"code\": \"" + code_name(st.code()) +
-         "\", \"field\": \"" + json_escape(st.field()) + "\", \"message\": \"" +
-         json_escape(st.message()) + "\"}}\n";
 }
 
 #if MIMKIT_WITH_MPI
@@ -554,102 +306,6 @@ int cmd_sweep(int argc, char** argv) {
                  out.c_str());
   }
   return kExitOk;
-}
-
-int cmd_merge(int argc, char** argv) {
-  Args args;
-  std::vector<std::string> inputs;
-  int first_option = argc;
-  for (int i = 2; i < argc; ++i) {
-    if (std::strncmp(argv[i], "--", 2) == 0) {
-      first_option = i;
-      break;
-    }
-    inputs.push_back(argv[i]);
-  }
-  if (int code = report(args.parse(argc, argv, first_option, {"out"}, {"help", "force"}))) {
-    return code;
-  }
-  if (args.has("help")) {
-    std::fputs(
-        "usage: mimkit merge SHARD.jsonl ... [--out FILE] [--force]\n"
-        "Combines sweep shard files; fails on duplicate or missing points.\n",
-        stdout);
-    return kExitOk;
-  }
-  if (inputs.empty()) {
-    return report(Status::error(Code::invalid_argument, "merge",
-                                "needs at least one SHARD.jsonl (usage: mimkit merge SHARD.jsonl "
-                                "... [--out FILE])"));
-  }
-  std::vector<std::string> lines;
-  std::set<std::string> keys;
-  std::set<std::size_t> indices;
-  long long total = -1;
-  for (const std::string& path : inputs) {
-    std::string all;
-    if (int code = report(read_text_file(path, "merge", &all))) return code;
-    std::size_t line_no = 0;
-    for (const std::string& line : split_lines(all)) {
-      ++line_no;
-      if (line.empty()) continue;
-      Json j;
-      Status st = Json::parse(line, &j);
-      const Json* key = j.get("point_key");
-      const Json* point = j.get("point");
-      const Json* points = j.get("points");
-      if (st.ok() &&
-          (key == nullptr || point == nullptr || points == nullptr ||
-           key->type() != Json::Type::string || !point->is_number() || !points->is_number())) {
-        st = Status::error(Code::parse_error, "json",
-                           "not a sweep line (no point_key, point or points)");
-      }
-      // Sweeps have at most 1e6 points (enumerate()); anything else is not one of ours.
-      if (st.ok() &&
-          !(points->number() >= 1 && points->number() <= 1e6 && point->number() >= 0 &&
-            point->number() < points->number() && point->number() == std::floor(point->number()) &&
-            points->number() == std::floor(points->number()))) {
-        st = Status::error(Code::parse_error, "json",
-                           "point %s of points %s is not an index 0 <= point < points <= 1e6",
-                           point->text().c_str(), points->text().c_str());
-      }
-      if (!st.ok()) {
-        return report(
-            Status::error(Code::parse_error, path.c_str(), "line %zu: %s", line_no, st.message()));
-      }
-      if (!keys.insert(key->string()).second) {
-        return report(Status::error(Code::invalid_argument, path.c_str(),
-                                    "line %zu: point %s appears twice", line_no,
-                                    point->text().c_str()));
-      }
-      if (total >= 0 && static_cast<long long>(points->number()) != total) {
-        return report(Status::error(Code::invalid_argument, path.c_str(),
-                                    "line %zu: from a sweep of %s points, others have %lld",
-                                    line_no, points->text().c_str(), total));
-      }
-      total = static_cast<long long>(points->number());
-      indices.insert(static_cast<std::size_t>(point->number()));
-      lines.push_back(line);
-    }
-  }
-  std::string missing;
-  std::size_t n_missing = 0;
-  for (long long i = 0; i < total; ++i) {
-    if (indices.count(static_cast<std::size_t>(i)) == 0) {
-      if (n_missing++ < 10) missing += (missing.empty() ? "" : ", ") + std::to_string(i);
-    }
-  }
-  if (n_missing > 0) {
-    return report(Status::error(Code::invalid_argument, "merge",
-                                "%zu of %lld points are missing (e.g. %s)", n_missing, total,
-                                missing.c_str()));
-  }
-  std::string out_path;
-  args.get_string("out", "", &out_path);
-  std::FILE* out = nullptr;
-  if (int code = report(open_output(out_path, args.has("force"), &out))) return code;
-  for (const std::string& l : lines) std::fprintf(out, "%s\n", l.c_str());
-  return report(close_output(out, out_path));
 }
 
 }  // namespace cli

@@ -10,6 +10,13 @@ namespace cli {
 
 class Args;
 
+/// A subcommand: its name, a one-line summary for mimkit --help, and its entry point.
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(int argc, char** argv);
+};
+
 int cmd_data(int argc, char** argv);
 int cmd_run(int argc, char** argv);
 int cmd_presets(int argc, char** argv);
@@ -17,7 +24,8 @@ int cmd_sweep(int argc, char** argv);
 int cmd_merge(int argc, char** argv);
 int cmd_plot(int argc, char** argv);
 
-/// RunConfig from --preset, --config and --set (in that order), resolved and validated.
+/// RunConfig from --preset, --config and --set (in that order), resolved and validated
+/// (run_config.cpp).
 Status build_config(const Args& args, RunConfig* config);
 
 }  // namespace cli

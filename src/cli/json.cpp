@@ -208,9 +208,7 @@ std::string Json::text() const {
   return type_ == Type::string ? string_ : json();
 }
 
-namespace {
-
-std::string quote(const std::string& raw) {
+std::string json_quote(const std::string& raw) {
   std::string out = "\"";
   for (char c : raw) {
     const auto u = static_cast<unsigned char>(c);
@@ -228,8 +226,6 @@ std::string quote(const std::string& raw) {
   return out + "\"";
 }
 
-}  // namespace
-
 std::string Json::json() const {
   char buf[64];
   switch (type_) {
@@ -245,7 +241,7 @@ std::string Json::json() const {
       }
       return buf;
     case Type::string:
-      return quote(string_);
+      return json_quote(string_);
     case Type::array: {
       std::string out = "[";
       for (std::size_t i = 0; i < items_.size(); ++i) out += (i ? "," : "") + items_[i].json();
@@ -254,7 +250,7 @@ std::string Json::json() const {
     case Type::object: {
       std::string out = "{";
       for (std::size_t i = 0; i < members_.size(); ++i) {
-        out += (i ? "," : "") + quote(members_[i].first) + ":" + members_[i].second.json();
+        out += (i ? "," : "") + json_quote(members_[i].first) + ":" + members_[i].second.json();
       }
       return out + "}";
     }

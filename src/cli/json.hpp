@@ -45,5 +45,8 @@ class Json {
   friend class JsonParser;
 };
 
+/// raw as a JSON string literal: quotes, backslashes and control characters escaped.
+std::string json_quote(const std::string& raw);
+
 }  // namespace cli
 }  // namespace mimkit

@@ -1,7 +1,10 @@
 // mimkit: the command-line front end. A thin client of the public API: parsing, files and
 // printing live here; every number comes from the library.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -9,27 +12,43 @@
 
 namespace {
 
-const char kHelp[] =
-    "mimkit: Gaussian multi-index models, layer-wise training and spectral baselines\n"
-    "\n"
-    "usage: mimkit <command> [options]     (mimkit <command> --help for its options)\n"
-    "\n"
-    "commands:\n"
-    "  data        generate a dataset of y = g(U x) + tau xi (csv, npy, digest or summary)\n"
-    "  run         train the two-layer network layer by layer; one JSON line of metrics\n"
-    "  presets     list the named configurations\n"
-    "  sweep       run a grid of configurations x seeds into a JSONL file (shards, resume)\n"
-    "  merge       combine sweep shard files, checking for missing and duplicate points\n"
-    "  plot        draw a sweep's JSONL as an SVG figure (median and quartiles over seeds)\n"
-    "\n"
-    "options:\n"
-    "  --help      this text\n"
-    "  --version   version, git commit, instruction sets compiled in and selected\n"
-    "\n"
-    "environment:\n"
-    "  MIMKIT_ARCH  auto | scalar | avx2 | avx512 | neon: force a kernel set (--arch wins)\n"
-    "\n"
-    "exit codes: 0 success, 1 a run failed, 2 invalid invocation\n";
+using mimkit::cli::Command;
+
+// Every command, in the order --help lists them. Adding a command is one row here.
+const Command kCommands[] = {
+    {"data", "generate a dataset of y = g(U x) + tau xi (csv, npy, digest or summary)",
+     &mimkit::cli::cmd_data},
+    {"run", "train the two-layer network layer by layer; one JSON line of metrics",
+     &mimkit::cli::cmd_run},
+    {"presets", "list the named configurations", &mimkit::cli::cmd_presets},
+    {"sweep", "run a grid of configurations x seeds into a JSONL file (shards, resume)",
+     &mimkit::cli::cmd_sweep},
+    {"merge", "combine sweep shard files, checking for missing and duplicate points",
+     &mimkit::cli::cmd_merge},
+    {"plot", "draw a sweep's JSONL as an SVG figure (median and quartiles over seeds)",
+     &mimkit::cli::cmd_plot},
+};
+
+void print_help() {
+  std::printf(
+      "mimkit: Gaussian multi-index models, layer-wise training and spectral baselines\n"
+      "\n"
+      "usage: mimkit <command> [options]     (mimkit <command> --help for its options)\n"
+      "\n"
+      "commands:\n");
+  for (const Command& c : kCommands) std::printf("  %-11s %s\n", c.name, c.summary);
+  std::printf(
+      "\n"
+      "options:\n"
+      "  --help      this text\n"
+      "  --version   version, git commit, instruction sets compiled in and selected\n"
+      "\n"
+      "environment:\n"
+      "  MIMKIT_ARCH  auto | %s: force a kernel set (--arch wins)\n"
+      "\n"
+      "exit codes: 0 success, 1 a run failed, 2 invalid invocation, 130 interrupted\n",
+      mimkit::isa_choices_text());
+}
 
 int version() {
   mimkit::Isa isa = mimkit::Isa::scalar;
@@ -45,19 +64,24 @@ int version() {
   return mimkit::cli::report(st);
 }
 
+std::string command_names() {
+  std::string names;
+  for (const Command& c : kCommands) names += (names.empty() ? "" : ", ") + std::string(c.name);
+  return names;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fputs(
-        "mimkit: missing command (data, run, presets, sweep, merge, plot; see mimkit --help)\n",
-        stderr);
+    std::fprintf(stderr, "mimkit: missing command (%s; see mimkit --help)\n",
+                 command_names().c_str());
     return mimkit::cli::kExitUsage;
   }
   const char* command = argv[1];
   if (std::strcmp(command, "--help") == 0 || std::strcmp(command, "-h") == 0 ||
       std::strcmp(command, "help") == 0) {
-    std::fputs(kHelp, stdout);
+    print_help();
     return 0;
   }
   if (std::strcmp(command, "--version") == 0) {
@@ -67,14 +91,14 @@ int main(int argc, char** argv) {
     }
     return version();
   }
-  if (std::strcmp(command, "data") == 0) return mimkit::cli::cmd_data(argc, argv);
-  if (std::strcmp(command, "run") == 0) return mimkit::cli::cmd_run(argc, argv);
-  if (std::strcmp(command, "presets") == 0) return mimkit::cli::cmd_presets(argc, argv);
-  if (std::strcmp(command, "sweep") == 0) return mimkit::cli::cmd_sweep(argc, argv);
-  if (std::strcmp(command, "merge") == 0) return mimkit::cli::cmd_merge(argc, argv);
-  if (std::strcmp(command, "plot") == 0) return mimkit::cli::cmd_plot(argc, argv);
-  const std::string guess = mimkit::cli::closest(
-      command, {"data", "run", "presets", "sweep", "merge", "plot", "--help", "--version"});
+  std::vector<std::string> known;
+  for (const Command& c : kCommands) {
+    if (std::strcmp(command, c.name) == 0) return c.run(argc, argv);
+    known.push_back(c.name);
+  }
+  known.push_back("--help");
+  known.push_back("--version");
+  const std::string guess = mimkit::cli::closest(command, known);
   return mimkit::cli::report(mimkit::Status::error(
       mimkit::Code::invalid_argument, "", "unknown command '%s'%s%s%s (see mimkit --help)", command,
       guess.empty() ? "" : "; did you mean '", guess.c_str(), guess.empty() ? "" : "'"));

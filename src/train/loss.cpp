@@ -1,0 +1,73 @@
+#include "train/loss.hpp"
+
+#include <cmath>
+
+namespace mimkit {
+namespace train {
+
+double LossFn::value(double t, double y) const noexcept {
+  if (custom != nullptr) {
+    double v = 0, sl = 0;
+    custom(t, y, &v, &sl, user);
+    return v;
+  }
+  const double e = t - y;
+  const double ae = std::fabs(e);
+  switch (kind) {
+    case Loss::squared:
+      return 0.5 * e * e;
+    case Loss::absolute:
+      return ae;
+    case Loss::huber:
+      return ae <= delta ? 0.5 * e * e : delta * (ae - 0.5 * delta);
+  }
+  return 0;
+}
+
+double LossFn::slope(double t, double y) const noexcept {
+  if (custom != nullptr) {
+    double v = 0, sl = 0;
+    custom(t, y, &v, &sl, user);
+    return sl;
+  }
+  const double e = t - y;
+  switch (kind) {
+    case Loss::squared:
+      return e;
+    case Loss::absolute:
+      return e > 0 ? 1.0 : (e < 0 ? -1.0 : 0.0);
+    case Loss::huber:
+      return e > delta ? delta : (e < -delta ? -delta : e);
+  }
+  return 0;
+}
+
+LossFn make_loss(const RunConfig& config, const CustomFunctions* custom) noexcept {
+  LossFn loss;
+  loss.kind = config.loss;
+  loss.delta = config.huber_delta;
+  if (custom != nullptr) {
+    loss.custom = custom->loss;
+    loss.user = custom->user;
+  }
+  return loss;
+}
+
+double spectral_transform(SpectralTransform t, const LossFn& loss, double y) noexcept {
+  switch (t) {
+    case SpectralTransform::identity:
+      return y;
+    case SpectralTransform::sign:
+      return y > 0 ? 1.0 : (y < 0 ? -1.0 : 0.0);
+    case SpectralTransform::clip:
+      return y > loss.delta ? loss.delta : (y < -loss.delta ? -loss.delta : y);
+    case SpectralTransform::abs:
+      return std::fabs(y);
+    case SpectralTransform::loss:
+      return -loss.slope(0.0, y);
+  }
+  return y;
+}
+
+}  // namespace train
+}  // namespace mimkit

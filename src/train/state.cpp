@@ -1,0 +1,123 @@
+#include "train/state.hpp"
+
+#include "mimkit/metrics.hpp"
+
+namespace mimkit {
+namespace train {
+
+template <class T>
+DataSet<T>& State<T>::data(Dataset dataset) noexcept {
+  switch (dataset) {
+    case Dataset::fit1:
+      return fit1;
+    case Dataset::fit2:
+      return fit2;
+    case Dataset::test:
+      return test;
+    case Dataset::online:
+      return online;
+  }
+  return fit1;
+}
+
+std::size_t datasets_used(const RunConfig& c, const VariantPlan& variant,
+                          DatasetUse* out) noexcept {
+  std::size_t count = 0;
+  out[count++] = DatasetUse{Dataset::fit1, c.n1, c.mode};
+  out[count++] = DatasetUse{Dataset::fit2, c.n2, c.mode};
+  // The test set is read once: regenerating it costs no more than storing it.
+  out[count++] = DatasetUse{Dataset::test, c.ntest, DataMode::stream};
+  if (variant.rows == Phase1Rows::online) {
+    out[count++] =
+        DatasetUse{Dataset::online, static_cast<std::uint64_t>(c.T1) * c.batch, DataMode::stream};
+  }
+  return count;
+}
+
+template <class T>
+void set_sizes(State<T>& s, const RunConfig& c, std::size_t threads) {
+  s.config = c;
+  s.variant = plan_variant(c);
+  Dims& n = s.dims;
+  n.m = c.m;
+  n.m_pad = round_up(c.m, kPad);
+  n.d = c.d;
+  n.ldx = padded_stride<T>(c.d);
+  n.r = c.r;
+  n.shards = c.shards;
+  n.workers = threads;
+  n.tile = c.tile_rows;
+  n.k_dim = c.r + kOversample < c.d ? c.r + kOversample : c.d;
+  n.k_pad = round_up(n.k_dim, kPad);
+  s.loss = make_loss(c, nullptr);
+}
+
+template <class T>
+Status carve(State<T>& s, Arena& arena) {
+  const RunConfig& c = s.config;
+  const Dims& n = s.dims;
+  const std::size_t m = n.m, mp = n.m_pad, d = n.d, ldx = n.ldx, S = n.shards;
+  const std::size_t tiles = n.workers * n.tile;
+
+  NetworkBuffers<T>& net = s.net;
+  MIMKIT_TRY(arena.allocate(m * ldx, &net.W, "W"));
+  MIMKIT_TRY(arena.allocate(d * mp, &net.W_packed, "packed W^T"));
+  MIMKIT_TRY(arena.allocate(mp, &net.a, "a"));
+  MIMKIT_TRY(arena.allocate(mp, &net.b, "b"));
+  MIMKIT_TRY(arena.allocate(mp * kPad, &net.a_panel, "a panel"));
+
+  ShardBuffers<T>& sh = s.shards;
+  MIMKIT_TRY(arena.allocate(S * m * ldx, &sh.grad, "gradient shards"));
+  MIMKIT_TRY(arena.allocate(S * kShardScalars, &sh.scalars, "shard sums"));
+  MIMKIT_TRY(arena.allocate(S, &sh.status, "shard status"));
+  MIMKIT_TRY(arena.allocate(m, &net.bad_rows, "row flags"));
+
+  TileScratch<T>& ts = s.scratch;
+  MIMKIT_TRY(arena.allocate(tiles * mp, &ts.Z, "Z tiles"));
+  MIMKIT_TRY(arena.allocate(tiles * mp, &ts.act, "activation tiles"));
+  MIMKIT_TRY(arena.allocate(tiles * mp, &ts.deriv, "derivative tiles"));
+  MIMKIT_TRY(arena.allocate(tiles * kPad, &ts.pred, "prediction tiles"));
+  MIMKIT_TRY(arena.allocate(tiles * kPad, &ts.labels, "label tiles"));
+
+  if (s.variant.preprocess_labels) {
+    MIMKIT_TRY(arena.allocate(ldx, &s.prep.beta, "beta"));
+    MIMKIT_TRY(arena.allocate(d * kPad, &s.prep.beta_panel, "beta panel"));
+    MIMKIT_TRY(arena.allocate(S * ldx, &sh.beta, "beta shards"));
+  }
+  if (c.spectral) {
+    SpectralBuffers<T>& sp = s.spectral;
+    const std::size_t k = n.k_dim, kp = n.k_pad;
+    MIMKIT_TRY(arena.allocate(tiles * kp, &ts.projected, "spectral tiles"));
+    MIMKIT_TRY(arena.allocate(d * kp, &sp.V, "spectral V"));
+    MIMKIT_TRY(arena.allocate(S * d * kp, &sh.spectral, "spectral shards"));
+    MIMKIT_TRY(arena.allocate(k * d, &sp.basis, "spectral basis"));
+    MIMKIT_TRY(arena.allocate(k * k, &sp.H, "Rayleigh quotient"));
+    MIMKIT_TRY(arena.allocate(k, &sp.ritz_values, "Ritz values"));
+    MIMKIT_TRY(arena.allocate(k * k, &sp.ritz_vectors, "Ritz vectors"));
+    MIMKIT_TRY(arena.allocate(k * k, &sp.eigen_work, "eigen work"));
+  }
+  MIMKIT_TRY(arena.allocate(S * m * mp, &sh.gram, "Gram shards"));
+  MIMKIT_TRY(arena.allocate(S * m * kPad, &sh.rhs, "right-hand-side shards"));
+  MIMKIT_TRY(arena.allocate(m * m, &s.phase2.system, "phase-2 system"));
+  MIMKIT_TRY(arena.allocate(m, &s.phase2.solution, "phase-2 solution"));
+  if (c.phase2 == Phase2Solver::gd) {
+    MIMKIT_TRY(arena.allocate(static_cast<std::size_t>(c.n2) * mp, &s.phase2.features,
+                              "phase-2 features"));
+    MIMKIT_TRY(arena.allocate(static_cast<std::size_t>(c.n2), &s.phase2.labels, "phase-2 labels"));
+  }
+  // The metrics workspace doubles as d- and m-sized scratch at init and in phase 2.
+  MIMKIT_TRY(arena.allocate(metrics_workspace(m, d, n.r) + d + m, &s.metrics.work, "metrics work"));
+  MIMKIT_TRY(arena.allocate(n.r * d, &s.metrics.U, "U (double)"));
+  MIMKIT_TRY(arena.allocate(n.r * d, &s.metrics.estimate, "spectral estimate"));
+  return Status();
+}
+
+template struct State<float>;
+template struct State<double>;
+template void set_sizes<float>(State<float>&, const RunConfig&, std::size_t);
+template void set_sizes<double>(State<double>&, const RunConfig&, std::size_t);
+template Status carve<float>(State<float>&, Arena&);
+template Status carve<double>(State<double>&, Arena&);
+
+}  // namespace train
+}  // namespace mimkit
