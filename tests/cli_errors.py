@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A catalogue of bad invocations of every mimkit command.  The contract: each error is exactly
+"""The one catalogue of bad invocations of every mimkit command.  The contract: each error is exactly
 one line on stderr starting with "mimkit: " that names the option or key (and, where there are
 some, the allowed values); exit code 2 for an invalid invocation (bad value, unknown option, key
 or command, parse error), 1 for a failure at run time (unreadable or unwritable file, a run that
@@ -56,6 +56,7 @@ CASES = [
     ([], {}, 2, ["command"], {}),  # contract: prints the 20-line help to stderr
     (["rnu"], {}, 2, ["unknown command 'rnu'", "did you mean 'run'"], {}),
     (["swep"], {}, 2, ["unknown command 'swep'", "did you mean 'sweep'"], {}),
+    (["dta"], {}, 2, ["unknown command 'dta'", "did you mean 'data'"], {}),
     (["frobnicate"], {}, 2, ["unknown command 'frobnicate'", "mimkit --help"], {}),
     (["--versoin"], {}, 2, ["unknown command '--versoin'", "did you mean '--version'"], {}),
     (["--version", "extra"], {}, 2, ["extra"], {}),  # contract: exit 0, 'extra' ignored
@@ -109,6 +110,14 @@ CASES = [
     (RUN + ["--set", "link=" + "z1+" * 100 + "z1"], {}, 2,
      ["link", "allowed: at most 255 characters"], {}),
     (RUN + ["--set", "eat1\nx=3"], {}, 2, ["unknown key"], {}),  # contract: 3 lines
+    (RUN + ["--set", "shards=300"], {}, 2, ["shards = 300", "allowed: 1..256"], {}),
+    (RUN + ["--set", "noise=1e999"], {}, 2, ["noise", "allowed: a finite number >= 0"], {}),
+    (RUN + ["--set", "n1=0"], {}, 2, ["n1 = 0", "allowed: 1..2^40"], {}),
+    (RUN + ["--set", "spectral_T=bogus"], {}, 2,
+     ["spectral_T", "'bogus'", "allowed: identity, sign, clip, abs, loss"], {}),
+    (RUN + ["--seed", "1"], {}, 2, ["--seed", "did you mean --set"], {}),
+    (RUN + ["--config", "beta.cfg"], {"beta.cfg": "beta = 0.5\n"}, 2,
+     ["beta.cfg:1", "did you mean 'beta1'"], {}),
     # --- run: options
     (RUN + ["--set", "d"], {}, 2, ["--set", "'d' is not key=value"], {}),
     (RUN + ["--set", "=5"], {}, 2, ["--set", "'=5' is not key=value"], {}),
@@ -161,6 +170,8 @@ CASES = [
     (DATA + ["--out", "exists.csv"], {"exists.csv": "x\n"}, 1,
      ["--out", "'exists.csv' exists", "--force"], {}),
     (DATA + ["--out", "nodir/x.csv"], {}, 1, ["--out", "nodir/x.csv"], {}),
+    (DATA[:-1] + ["0"], {}, 2, ["--n", "'0'", "allowed"], {}),
+    (DATA + ["--link", "he13(z1)"], {}, 2, ["link", "degree 13", "12"], {}),
     # --- sweep
     (["sweep", "--out", "s.jsonl"], {}, 2, ["--preset", "required"], {}),
     (["sweep", "--preset", "nope"], {}, 2, ["--preset", "unknown preset 'nope'"], {}),
@@ -235,6 +246,8 @@ CASES = [
     (["plot", "a.jsonl", "--x", "alpha", "--out", "-"], {"a.jsonl": GOOD}, 2,
      ["--y", "required"], {}),
     (["plot"], {}, 2, ["needs a FILE.jsonl"], {}),
+    (["plot", "cut.jsonl", "--x", "alpha", "--y", "phase1.min_cosine", "--out", "-"],
+     {"cut.jsonl": FIRST + '{"grid": {"alp'}, 2, ["cut.jsonl:2"], {}),
     (["plot", "a.jsonl", "--x", "alpha", "--y", "phase1.min_cosine", "--where", "alpha"],
      {"a.jsonl": GOOD}, 2, ["--where", "'alpha' is not KEY=VALUE"], {}),
     (["plot", "a.jsonl", "--x", "alpha", "--y", "phase1.min_cosine", "--lgox"],
