@@ -33,7 +33,6 @@ Arena Arena::owned(std::size_t bytes, Status* status) noexcept {
   a.base_ = static_cast<unsigned char*>(p);
   a.capacity_ = size;
   a.owned_ = p;
-  *status = Status();
   return a;
 }
 
@@ -42,26 +41,82 @@ Arena::Arena(Arena&& other) noexcept
       capacity_(std::exchange(other.capacity_, 0)),
       used_(std::exchange(other.used_, 0)),
       measuring_(std::exchange(other.measuring_, false)),
-      owned_(std::exchange(other.owned_, nullptr)) {}
+      owned_(std::exchange(other.owned_, nullptr)) {
+  take_tenants(other);
+}
 
 Arena& Arena::operator=(Arena&& other) noexcept {
   if (this != &other) {
+    release_tenants();
     std::free(owned_);
     base_ = std::exchange(other.base_, nullptr);
     capacity_ = std::exchange(other.capacity_, 0);
     used_ = std::exchange(other.used_, 0);
     measuring_ = std::exchange(other.measuring_, false);
     owned_ = std::exchange(other.owned_, nullptr);
+    take_tenants(other);
   }
   return *this;
 }
 
 Arena::~Arena() {
+  release_tenants();
   std::free(owned_);
+}
+
+void Arena::reset() noexcept {
+  release_tenants();
+  used_ = 0;
+}
+
+Status Arena::add_tenant(const Tenant& tenant) noexcept {
+  if (tenant_count_ == kMaxTenants) {
+    return Status::error(Code::invalid_argument, "arena",
+                         "the arena already serves %zu tenants (trainers); allowed: at most %zu",
+                         tenant_count_, kMaxTenants);
+  }
+  tenants_[tenant_count_++] = tenant;
+  return Status();
+}
+
+void Arena::remove_tenant(void* self) noexcept {
+  for (std::size_t i = 0; i < tenant_count_; ++i) {
+    if (tenants_[i].self != self) continue;
+    tenants_[i] = tenants_[--tenant_count_];
+    tenants_[tenant_count_] = Tenant();
+    return;
+  }
+}
+
+void Arena::release_tenants() noexcept {
+  // Last registered first: a later tenant may live inside an earlier one's allocations.
+  while (tenant_count_ > 0) {
+    const Tenant t = tenants_[--tenant_count_];
+    tenants_[tenant_count_] = Tenant();
+    if (t.released != nullptr) t.released(t.self);
+  }
+}
+
+void Arena::take_tenants(Arena& other) noexcept {
+  tenant_count_ = std::exchange(other.tenant_count_, 0);
+  for (std::size_t i = 0; i < tenant_count_; ++i) {
+    tenants_[i] = std::exchange(other.tenants_[i], Tenant());
+    if (tenants_[i].moved != nullptr) tenants_[i].moved(tenants_[i].self, this);
+  }
+}
+
+Status Arena::too_large(const char* what) noexcept {
+  return Status::error(Code::arena_too_small, "arena",
+                       "%s needs more bytes than the address space holds (2^%zu)",
+                       what ? what : "buffer", sizeof(std::size_t) * 8);
 }
 
 Status Arena::allocate_bytes(std::size_t bytes, void** out, const char* what) noexcept {
   const std::size_t size = padded(bytes);
+  if (size < bytes || size > ~std::size_t(0) - used_) {
+    *out = nullptr;
+    return too_large(what);
+  }
   if (measuring_) {
     used_ += size;
     *out = nullptr;

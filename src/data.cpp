@@ -261,7 +261,8 @@ Status carve_data(const ModelConfig& c, std::uint64_t n, DataMode mode, std::siz
   const std::size_t ldx = padded_stride<T>(c.d);
   const std::uint64_t rows =
       mode == DataMode::materialize ? n : static_cast<std::uint64_t>(workers) * c.tile_rows;
-  const std::uint64_t limit = (std::uint64_t(1) << 62) / sizeof(T) / (ldx + 1);
+  // X and y together: rows (ldx + 1) values must fit in size_t bytes.
+  const std::uint64_t limit = static_cast<std::uint64_t>(~std::size_t(0)) / sizeof(T) / (ldx + 1);
   if (rows > limit) {
     return Status::error(
         Code::invalid_argument, "n", "%llu rows of %zu values do not fit in memory (at most %llu)",
@@ -295,7 +296,7 @@ std::size_t DataSet<T>::plan(const ModelConfig& config, std::uint64_t n, DataMod
 
 template <class T>
 Status DataSet<T>::init(const Model<T>& model, Dataset dataset, std::uint64_t n, DataMode mode,
-                        Arena& arena, std::size_t workers) noexcept {
+                        Arena& arena, std::size_t workers, DataFill fill) noexcept {
   if (model.subspace() == nullptr) {
     return Status::error(Code::invalid_argument, "model", "the model is not initialised");
   }
@@ -314,20 +315,35 @@ Status DataSet<T>::init(const Model<T>& model, Dataset dataset, std::uint64_t n,
   x_ = static_cast<T*>(b.x);
   y_ = static_cast<T*>(b.y);
   if (mode == DataMode::materialize) {
-    // Padding columns are zeroed so kernels may read whole padded rows.
-    for (std::size_t t = 0; t < tiles_; ++t) {
-      const std::uint64_t row0 = static_cast<std::uint64_t>(t) * tile_rows_;
-      const std::size_t rows =
-          static_cast<std::size_t>(n - row0 < tile_rows_ ? n - row0 : tile_rows_);
-      T* x = x_ + static_cast<std::size_t>(row0) * ldx_;
-      MIMKIT_TRY(model.generate(dataset, row0, rows, x, ldx_, y_ + row0));
-      for (std::size_t i = 0; i < rows; ++i) {
-        for (std::size_t j = c.d; j < ldx_; ++j) x[i * ldx_ + j] = T(0);
-      }
+    if (fill == DataFill::now) {
+      for (std::size_t t = 0; t < tiles_; ++t) MIMKIT_TRY(fill_tile(t));
     }
   } else {
     const std::size_t total = workers * tile_rows_ * ldx_;
     for (std::size_t i = 0; i < total; ++i) x_[i] = T(0);
+  }
+  return Status();
+}
+
+template <class T>
+Status DataSet<T>::fill_tile(std::size_t t) noexcept {
+  if (model_ == nullptr) {
+    return Status::error(Code::invalid_argument, "dataset", "the dataset is not initialised");
+  }
+  if (mode_ != DataMode::materialize) return Status();
+  if (t >= tiles_) {
+    return Status::error(Code::invalid_argument, "tile", "tile %zu is out of range (0..%zu)", t,
+                         tiles_ - 1);
+  }
+  const std::uint64_t row0 = static_cast<std::uint64_t>(t) * tile_rows_;
+  const std::size_t rows =
+      static_cast<std::size_t>(n_ - row0 < tile_rows_ ? n_ - row0 : tile_rows_);
+  T* x = x_ + static_cast<std::size_t>(row0) * ldx_;
+  MIMKIT_TRY(model_->generate(dataset_, row0, rows, x, ldx_, y_ + row0));
+  // Padding columns are zeroed so kernels may read whole padded rows.
+  const std::size_t d = model_->config().d;
+  for (std::size_t i = 0; i < rows; ++i) {
+    for (std::size_t j = d; j < ldx_; ++j) x[i * ldx_ + j] = T(0);
   }
   return Status();
 }

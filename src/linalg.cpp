@@ -262,10 +262,20 @@ bool eigh_jacobi(const double* A, std::size_t n, std::size_t lda, double* w, dou
 }
 
 bool cholesky(double* A, std::size_t n, std::size_t lda) {
+  return cholesky(A, n, lda, Ticker()) == Factorization::ok;
+}
+
+Factorization cholesky(double* A, std::size_t n, std::size_t lda, const Ticker& ticker) {
   for (std::size_t j = 0; j < n; ++j) {
+    // Column k costs about k (n - k) multiply-adds: columns 0..j-1 are j^2 (3n - 2j) / n^3
+    // of the whole.
+    if (ticker.tick != nullptr) {
+      const double f = static_cast<double>(j) / static_cast<double>(n);
+      if (!ticker.tick(ticker.user, f * f * (3 - 2 * f))) return Factorization::stopped;
+    }
     double d = A[j * lda + j];
     for (std::size_t k = 0; k < j; ++k) d -= A[j * lda + k] * A[j * lda + k];
-    if (!(d > 0)) return false;
+    if (!(d > 0)) return Factorization::not_positive_definite;
     const double l = std::sqrt(d);
     A[j * lda + j] = l;
     for (std::size_t i = j + 1; i < n; ++i) {
@@ -275,7 +285,7 @@ bool cholesky(double* A, std::size_t n, std::size_t lda) {
     }
     for (std::size_t k = j + 1; k < n; ++k) A[j * lda + k] = 0;
   }
-  return true;
+  return Factorization::ok;
 }
 
 void cholesky_solve(const double* L, std::size_t n, std::size_t lda, double* b) {

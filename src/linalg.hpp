@@ -25,6 +25,18 @@ bool eigh(const double* A, std::size_t n, std::size_t lda, double* w, double* V,
 bool eigh_jacobi(const double* A, std::size_t n, std::size_t lda, double* w, double* V,
                  std::size_t ldv, double* work);
 
+/// Called by long factorisations between columns with the share of the work done (0..1);
+/// returning false stops the factorisation.
+struct Ticker {
+  bool (*tick)(void* user, double done) = nullptr;
+  void* user = nullptr;
+};
+
+enum class Factorization { ok, not_positive_definite, stopped };
+
+/// cholesky() that reports progress through `ticker` (once per column) and can be stopped by it.
+Factorization cholesky(double* A, std::size_t n, std::size_t lda, const Ticker& ticker);
+
 /// In-place Cholesky factorisation A = L L^T of the symmetric positive definite n x n matrix A
 /// (lower triangle used and overwritten by L; the strict upper triangle is zeroed).
 /// Returns false (A partly overwritten) when a pivot is not positive. O(n^3 / 3).

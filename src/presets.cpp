@@ -26,26 +26,24 @@ const Preset kPresets[] = {
      1},
     {"e1-quick",
      "E1, linear sample complexity: smallest principal cosine versus alpha = n1/d for d = 64, "
-     "128 and 256 (T1 = 10, inside the sweet spot for these d), for the layer-wise network (with the spectral estimator on the same data) and DLS22's "
+     "128 and 256 (T1 = 10, inside the sweet spot for these d), for the layer-wise network (with "
+     "the spectral estimator on the same data) and DLS22's "
      "one step with label preprocessing. Curves for different d should collapse.",
      "m = 64\nT1 = 10\nspectral = true\npreprocess = true\nntest = 1024\nn2 = 2048\n",
      "d=64,128,256;alpha=2:64:6:log;variant=layerwise,dls22", 2},
-    {"e1",
-     "E1 at workstation scale: d = 128..1024, alpha = 2..128, five seeds.",
+    {"e1", "E1 at workstation scale: d = 128..1024, alpha = 2..128, five seeds.",
      "m = 128\nT1 = 12\nspectral = true\npreprocess = true\nn2 = 8192\n",
      "d=128,256,512,1024;alpha=2:128:7:log;variant=layerwise,dls22", 5},
     {"e2-quick",
      "E2, the T1 sweet spot: smallest cosine versus phase-1 steps at alpha = 8 and beta1 = 1 for "
      "d = 128 and 256: it rises, peaks, then collapses.",
-     "alpha = 8\nbeta1 = 1\nm = 32\nntest = 1024\nn2 = 2048\n",
-     "d=128,256;T1=5:320:7:log", 2},
-    {"e2", "E2 at workstation scale: d = 128..1024, T1 = 5..640.",
-     "alpha = 8\nbeta1 = 1\nm = 64\n", "d=128,256,512,1024;T1=5:640:8:log", 5},
+     "alpha = 8\nbeta1 = 1\nm = 32\nntest = 1024\nn2 = 2048\n", "d=128,256;T1=5:320:7:log", 2},
+    {"e2", "E2 at workstation scale: d = 128..1024, T1 = 5..640.", "alpha = 8\nbeta1 = 1\nm = 64\n",
+     "d=128,256,512,1024;T1=5:640:8:log", 5},
     {"e3-quick",
      "E3, the learning rate cannot be too small: smallest cosine after T1 = 40 steps versus eta1 "
      "at d = 128, alpha = 16.",
-     "alpha = 16\nm = 32\nT1 = 40\nbeta1 = 0.8\nntest = 1024\nn2 = 2048\n",
-     "eta1=0.01:1:7:log", 3},
+     "alpha = 16\nm = 32\nT1 = 40\nbeta1 = 0.8\nntest = 1024\nn2 = 2048\n", "eta1=0.01:1:7:log", 3},
     {"e3", "E3 at workstation scale: d = 256 and 512, eta1 = 0.005..2.",
      "alpha = 16\nm = 64\nT1 = 60\nbeta1 = 0.8\n", "d=256,512;eta1=0.005:2:9:log", 5},
     {"e4-quick",
@@ -71,8 +69,8 @@ const Preset kPresets[] = {
      "log-log slope should be about 2.",
      "alpha = 8\nm = 64\nT1 = 20\nn2 = 1024\nntest = 1024\n", "d=64:512:4:log", 2},
     {"e6", "E6 at workstation scale: d = 128..4096.",
-     "alpha = 8\nm = 128\nT1 = 20\nn2 = 2048\nntest = 2048\nmode = stream\n",
-     "d=128:4096:6:log", 3},
+     "alpha = 8\nm = 128\nT1 = 20\nn2 = 2048\nntest = 2048\nmode = stream\n", "d=128:4096:6:log",
+     3},
 };
 
 }  // namespace

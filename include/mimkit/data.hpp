@@ -28,6 +28,10 @@ enum class DataMode { materialize, stream };
 const char* data_mode_name(DataMode mode) noexcept;
 Status parse_data_mode(const char* name, const char* field, DataMode* out) noexcept;
 
+/// When a materialized dataset generates its rows: all at init(), or tile by tile through
+/// fill_tile() (so a caller can spread the work over threads, show progress and stop early).
+enum class DataFill { now, later };
+
 /// Parameters of the model. Defaults are documented; d must be set.
 struct ModelConfig {
   std::size_t d = 0;            ///< input dimension, 1 <= d <= 2^31
@@ -106,9 +110,15 @@ class DataSet {
                           std::size_t workers = 1) noexcept;
 
   /// Binds to `model` (which must outlive the DataSet). `workers` is the number of threads that
-  /// may call tile() concurrently, each with its own worker index.
+  /// may call tile() concurrently, each with its own worker index. With DataFill::later a
+  /// materialized dataset's rows are not generated yet: call fill_tile() for every tile before
+  /// reading any.
   Status init(const Model<T>& model, Dataset dataset, std::uint64_t n, DataMode mode, Arena& arena,
-              std::size_t workers = 1) noexcept;
+              std::size_t workers = 1, DataFill fill = DataFill::now) noexcept;
+
+  /// Generates tile t of a materialized dataset into its storage (a no-op in stream mode).
+  /// Distinct tiles may be filled concurrently. O(tile_rows d (1 + r)).
+  Status fill_tile(std::size_t t) noexcept;
 
   std::uint64_t rows() const noexcept { return n_; }
   std::size_t tile_count() const noexcept { return tiles_; }

@@ -27,7 +27,7 @@ struct TwoLayerNet {
 
 /// Progress between steps. Return false from the callback to cancel the run (Code::cancelled).
 struct Progress {
-  const char* phase = "";  ///< "phase1", "spectral", "phase2", "test"
+  const char* phase = "";  ///< "data" (materialising, in init), "phase1", "spectral", "phase2"
   std::size_t step = 0;    ///< steps done in this phase
   std::size_t steps = 0;   ///< steps planned in this phase
   double loss = 0;         ///< current training loss (phase 1, phase 2), NaN if not known
@@ -42,7 +42,12 @@ struct Execution {
   Isa isa = Isa::scalar;          ///< kernel set; select with isa_select()
   std::size_t threads = 1;        ///< 1..256 worker threads (results never depend on it)
   ProgressFn progress = nullptr;  ///< optional; called from the calling thread between steps
-  void* user = nullptr;           ///< passed to progress
+  void* user = nullptr;           ///< passed to progress and should_stop
+  /// Optional; polled from any worker thread before every tile of every pass, and between the
+  /// pieces of setup and of the phase-2 solve, so a stop takes effect within one tile's work.
+  /// Must be thread-safe, cheap and allocation-free. Returning true stops the run with
+  /// Code::cancelled.
+  bool (*should_stop)(void* user) = nullptr;
 };
 
 /// User-supplied functions replacing a built-in activation or loss (the "C++ callable" of
@@ -63,11 +68,20 @@ struct CustomFunctions {
 /// A configured run. init() does all allocation-like work (carving the arena, starting
 /// threads); train() then runs phase 1, the spectral estimator, phase 2 and the metrics with
 /// zero heap allocations. T is float or double.
+///
+/// Lifetime: the Trainer's state lives in the arena given to init(). If that arena is reset,
+/// destroyed or moved over first, the Trainer shuts down (its threads are joined) and every
+/// later call returns Code::invalid_argument naming "arena"; moving the arena object is fine.
+/// Memory the caller supplied to the arena must outlive both. train() runs once: a second call
+/// is refused (init a new Trainer to train again).
 template <class T>
 class Trainer {
  public:
-  /// Exact arena bytes init() carves for this configuration and thread count (0 if the
-  /// configuration is invalid: validate() says why).
+  /// Exact arena bytes init() carves for this configuration and thread count into *bytes, or
+  /// why there is no such number: an invalid configuration (validate()'s Status) or a
+  /// footprint past the address space (Code::arena_too_small naming the buffer).
+  static Status plan(const RunConfig& config, std::size_t threads, std::size_t* bytes) noexcept;
+  /// The same bytes, or 0 when plan(config, threads, &bytes) fails.
   static std::size_t plan(const RunConfig& config, std::size_t threads) noexcept;
 
   Trainer() noexcept = default;
@@ -76,13 +90,13 @@ class Trainer {
   ~Trainer();
 
   /// Validates and resolves `config`, carves the arena, builds the model and datasets, starts
-  /// the threads. The arena must outlive the Trainer. `custom` (copied; optional) replaces
-  /// built-in functions.
+  /// the threads. `custom` (copied; optional) replaces built-in functions.
   Status init(const RunConfig& config, const Execution& execution, Arena& arena,
               const CustomFunctions* custom = nullptr) noexcept;
 
-  /// Runs everything; fills *report. Stops with Code::numerical_error naming the step if W, a
-  /// or a loss stops being finite, Code::cancelled if the progress callback says so.
+  /// Runs everything; fills *report (not null). Stops with Code::numerical_error naming the
+  /// step if W, a or a loss stops being finite or blows up, Code::cancelled if the progress or
+  /// cancel callback says so. Once per Trainer.
   Status train(Report* report) noexcept;
 
   /// The network's current parameters (after init: the initialisation).
@@ -98,7 +112,13 @@ class Trainer {
   Status phase1_objective(double* loss, T* G, std::size_t ldg) noexcept;
 
  private:
-  void* state_ = nullptr;  // lives in the arena
+  static void on_arena_released(void* self) noexcept;
+  static void on_arena_moved(void* self, Arena* to) noexcept;
+  Status usable(const char* call) const noexcept;
+
+  void* state_ = nullptr;   // lives in *arena_
+  Arena* arena_ = nullptr;  // the arena init() carved, while it lasts
+  bool released_ = false;   // the arena went away under the Trainer
 };
 
 /// plan + init + train in one call: the common case.
@@ -106,10 +126,17 @@ template <class T>
 Status run(const RunConfig& config, const Execution& execution, Arena& arena, Report* report,
            const CustomFunctions* custom = nullptr) noexcept;
 
-/// Exact arena bytes run() needs.
+/// Exact arena bytes run() needs (0 when the configuration is invalid or the footprint does
+/// not fit in size_t: the three-argument form says why).
 template <class T>
 std::size_t plan(const RunConfig& config, std::size_t threads = 1) noexcept {
   return Trainer<T>::plan(config, threads);
+}
+
+/// Exact arena bytes run() needs into *bytes, or the reason there is no such number.
+template <class T>
+Status plan(const RunConfig& config, std::size_t threads, std::size_t* bytes) noexcept {
+  return Trainer<T>::plan(config, threads, bytes);
 }
 
 }  // namespace mimkit

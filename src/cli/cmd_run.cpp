@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "mimkit/mimkit.hpp"
+#include "resources.hpp"
 
 namespace mimkit {
 namespace cli {
@@ -33,6 +34,8 @@ const char kRunHelp[] =
     "  --dtype T           float | double (default float)\n"
     "  --out FILE          write the JSON line to FILE (never overwrites without --force)\n"
     "  --force             replace an existing --out file\n"
+    "  --max-memory SIZE   refuse runs whose arena exceeds SIZE (e.g. 4G; default: physical\n"
+    "                      memory, cgroup and ulimit bounds, or $MIMKIT_MAX_MEMORY)\n"
     "  --quiet             no progress or summary on stderr\n";
 
 struct ProgressState {
@@ -69,8 +72,10 @@ int run_typed(const RunConfig& config, const Execution& exec, const Args& args,
   std::string out_path;
   args.get_string("out", "", &out_path);
   if (int code = report(check_output(out_path, args.has("force")))) return code;
+  std::size_t bytes = 0;
+  if (int code = report(plan<T>(config, exec.threads, &bytes))) return code;
+  if (int code = report(check_memory(args, bytes, "the run"))) return code;
   Status st;
-  const std::size_t bytes = plan<T>(config, exec.threads);
   Arena arena = Arena::owned(bytes, &st);
   if (int code = report(st)) return code;
   std::vector<Report> storage(1);
@@ -100,9 +105,9 @@ int run_typed(const RunConfig& config, const Execution& exec, const Args& args,
 
 int cmd_run(int argc, char** argv) {
   Args args;
-  Status st =
-      args.parse(argc, argv, 2, {"preset", "config", "set", "threads", "arch", "dtype", "out"},
-                 {"help", "quiet", "force", "keys"});
+  Status st = args.parse(
+      argc, argv, 2, {"preset", "config", "set", "threads", "arch", "dtype", "out", "max-memory"},
+      {"help", "quiet", "force", "keys"});
   if (!st.ok()) return report(st);
   if (args.has("help")) {
     std::printf(kRunHelp, isa_choices_text());
@@ -127,6 +132,7 @@ int cmd_run(int argc, char** argv) {
   install_interrupt_handler();
   exec.threads = threads;
   exec.progress = &print_progress;
+  exec.should_stop = &stop_on_interrupt;
   exec.user = &progress;
   return dtype == "float" ? run_typed<float>(config, exec, args, &progress)
                           : run_typed<double>(config, exec, args, &progress);

@@ -13,6 +13,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "resources.hpp"
 #include "results.hpp"
 #include "sweep_grid.hpp"
 #if MIMKIT_WITH_MPI
@@ -49,6 +50,7 @@ const char kSweepHelp[] =
     "  --force                start FILE afresh even if it exists\n"
     "  --threads N            threads per run (default 1)\n"
     "  --arch A, --dtype T    as for mimkit run\n"
+    "  --max-memory SIZE      as for mimkit run: every point is checked before the first runs\n"
     "  --dry-run              print the points and exit\n"
     "  --quiet                no progress on stderr\n";
 
@@ -159,10 +161,10 @@ int abort_all(int, int code) {
 
 int cmd_sweep(int argc, char** argv) {
   Args args;
-  Status st = args.parse(
-      argc, argv, 2,
-      {"preset", "config", "set", "grid", "seeds", "shard", "out", "threads", "arch", "dtype"},
-      {"help", "resume", "force", "dry-run", "quiet"});
+  Status st = args.parse(argc, argv, 2,
+                         {"preset", "config", "set", "grid", "seeds", "shard", "out", "threads",
+                          "arch", "dtype", "max-memory"},
+                         {"help", "resume", "force", "dry-run", "quiet"});
   if (!st.ok()) return report(st);
   if (args.has("help")) {
     std::fputs(kSweepHelp, stdout);
@@ -203,6 +205,7 @@ int cmd_sweep(int argc, char** argv) {
   Execution exec;
   if (int code = report(select_isa(args, &exec.isa))) return code;
   exec.threads = threads;
+  exec.should_stop = &stop_on_interrupt;
 
   std::vector<Point> points;
   if (int code = report(enumerate(base, axes, seeds, &points))) return code;
@@ -212,6 +215,16 @@ int cmd_sweep(int argc, char** argv) {
         std::printf("%zu %s %s\n", p.index, p.key.c_str(), p.grid_json.c_str());
     }
     return kExitOk;
+  }
+  // Refuse up front, not hours in: every point of this shard must fit the memory budget.
+  for (const Point& p : points) {
+    if (p.index % shards != shard) continue;
+    std::size_t bytes = 0;
+    Status fits = dtype == "float" ? plan<float>(p.config, threads, &bytes)
+                                   : plan<double>(p.config, threads, &bytes);
+    const std::string what = "point " + std::to_string(p.index) + " " + p.grid_json;
+    if (fits.ok()) fits = check_memory(args, bytes, what.c_str());
+    if (int code = report(fits)) return code;
   }
   const bool quiet = args.has("quiet");
   install_interrupt_handler();
@@ -290,13 +303,16 @@ int cmd_sweep(int argc, char** argv) {
                    static_cast<unsigned long long>(shards), p.grid_json.c_str());
     }
     std::string line;
-    if (int code = report(compute(p, &line))) return code;
-    if (int code = report(append_line(out, line))) return code;
-    ++ran;
+    const Status computed = compute(p, &line);
+    if (computed.code() != Code::cancelled) {
+      if (int code = report(computed)) return code;
+      if (int code = report(append_line(out, line))) return code;
+      ++ran;
+    }
     if (interrupted()) {
       std::fprintf(stderr,
                    "mimkit sweep: interrupted; %zu points run, every finished point is in %s "
-                   "(continue with --resume)\n",
+                   "(the point in progress is not; continue with --resume)\n",
                    ran, out.c_str());
       return kExitInterrupted;
     }

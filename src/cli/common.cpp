@@ -31,6 +31,10 @@ bool interrupted() {
   return g_interrupts > 0;
 }
 
+bool stop_on_interrupt(void*) {
+  return interrupted();
+}
+
 int report(const Status& status) {
   if (status.ok()) return kExitOk;
   char line[Status::kFieldCapacity + Status::kMessageCapacity + 8];

@@ -23,6 +23,8 @@ constexpr int kExitInterrupted = 130;
 /// point: a run between steps, a sweep after the current point); a second one exits at once.
 void install_interrupt_handler();
 bool interrupted();
+/// interrupted() as an Execution::should_stop hook (async-signal-safe read, thread-safe).
+bool stop_on_interrupt(void* user);
 
 /// Prints "mimkit: <field>: <message>" on stderr and returns the exit code for `status`.
 int report(const Status& status);

@@ -28,6 +28,16 @@ inline void shard_range(std::uint64_t row0, std::uint64_t n, std::size_t k, std:
   *end = row0 + n * (k + 1) / S;
 }
 
+/// True when the caller's should_stop hook asks the run to stop.
+template <class T>
+bool stop_requested(const State<T>& s) {
+  return s.execution.should_stop != nullptr && s.execution.should_stop(s.execution.user);
+}
+
+inline Status cancelled_status() {
+  return Status::error(Code::cancelled, "run", "cancelled (should_stop)");
+}
+
 /// Runs body(tile, first) over the tiles of `shard` of the pass, in row order, with worker w's
 /// scratch. Returns the number of tiles, or -1 after recording the failing Status of the data
 /// set in the shard's status slot.
@@ -39,6 +49,10 @@ long for_each_tile(const Pass<T>& p, std::size_t shard, std::size_t w, Body&& bo
   shard_range(p.row0, p.n, shard, s.dims.shards, &begin, &end);
   long tiles = 0;
   for (std::uint64_t r0 = begin; r0 < end; r0 += tile) {
+    if (stop_requested(s)) {
+      s.shards.status[shard] = cancelled_status();
+      return -1;
+    }
     const std::size_t cnt = static_cast<std::size_t>(end - r0 < tile ? end - r0 : tile);
     Tile<T> tl;
     const Status st = p.data->rows(r0, cnt, &tl, w);

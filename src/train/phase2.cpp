@@ -102,18 +102,39 @@ T rhs_entry(const State<T>& s, std::size_t i) {
 
 // Ridge regression (the squared loss, whatever the phase-1 loss); its data loss from the
 // normal equations' pieces: (1/2)(E y^2 - 2 a.rhs + a^T Gram a).
+// The factorisation's progress, in thousandths, as phase-2 progress.
 template <class T>
-Status solve_ridge(State<T>& s, double mean_y2, Report* rep) {
+struct SolveProgress {
+  State<T>* s;
+  const Clock* clock;
+  static bool tick(void* user, double done) {
+    SolveProgress& p = *static_cast<SolveProgress*>(user);
+    return report_progress(*p.s, "phase2", static_cast<std::size_t>(done * 1000), 1000, NAN,
+                           *p.clock);
+  }
+};
+
+template <class T>
+Status solve_ridge(State<T>& s, double mean_y2, Report* rep, const Clock& clock) {
   const RunConfig& c = s.config;
   const std::size_t m = s.dims.m;
   const double n2 = static_cast<double>(c.n2);
   double* A = s.phase2.system;
   double* x = s.phase2.solution;
-  if (!linalg::cholesky(A, m, m)) {
-    return Status::error(Code::numerical_error, "lambda2",
-                         "the phase-2 system Gram/n + lambda2 I is not positive definite "
-                         "(lambda2 = %g; increase it)",
-                         c.lambda2);
+  SolveProgress<T> progress{&s, &clock};
+  linalg::Ticker ticker;
+  ticker.tick = &SolveProgress<T>::tick;
+  ticker.user = &progress;
+  switch (linalg::cholesky(A, m, m, ticker)) {
+    case linalg::Factorization::ok:
+      break;
+    case linalg::Factorization::stopped:
+      return Status::error(Code::cancelled, "phase2", "cancelled while solving the ridge system");
+    case linalg::Factorization::not_positive_definite:
+      return Status::error(Code::numerical_error, "lambda2",
+                           "the phase-2 system Gram/n + lambda2 I is not positive definite "
+                           "(lambda2 = %g; increase it)",
+                           c.lambda2);
   }
   double* rhs = s.metrics.work;
   for (std::size_t i = 0; i < m; ++i) rhs[i] = x[i];
@@ -189,7 +210,7 @@ Status phase2(State<T>& s, Report* rep, Clock& clock) {
     }
     s.phase2.solution[i] = static_cast<double>(rhs_entry(s, i)) / n2;
   }
-  if (c.phase2 == Phase2Solver::exact) return solve_ridge(s, mean_y2, rep);
+  if (c.phase2 == Phase2Solver::exact) return solve_ridge(s, mean_y2, rep, clock);
   return descend(s, mean_phi2, rep, clock);
 }
 

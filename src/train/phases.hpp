@@ -9,6 +9,11 @@
 namespace mimkit {
 namespace train {
 
+/// Setup: generates the rows of the materialized datasets among `uses` (tile by tile on the
+/// pool, progress phase "data").
+template <class T>
+Status fill_datasets(State<T>& s, const DatasetUse* uses, std::size_t count);
+
 /// Phase 1: T1 steps of gradient descent with weight decay on W (docs/ALGORITHM.md section 3),
 /// with the variant's rows and label preprocessing; the trace and the final W's metrics.
 template <class T>

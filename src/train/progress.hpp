@@ -20,11 +20,14 @@ struct Clock {
   double since_phase() const noexcept { return platform::now_seconds() - phase_start; }
 };
 
-/// Calls the progress callback, if any; false when it asks to stop. In phase 1 the current
-/// alignment is included (O(m d r)).
+/// Calls the progress callback, if any; false when it or the should_stop hook asks to stop. In
+/// phase 1 the current alignment is included (O(m d r)).
 template <class T>
 bool report_progress(State<T>& s, const char* phase, std::size_t step, std::size_t steps,
                      double loss, const Clock& clock) {
+  if (s.execution.should_stop != nullptr && s.execution.should_stop(s.execution.user)) {
+    return false;
+  }
   if (s.execution.progress == nullptr) return true;
   const Dims& n = s.dims;
   Progress p;

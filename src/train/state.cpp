@@ -52,63 +52,76 @@ void set_sizes(State<T>& s, const RunConfig& c, std::size_t threads) {
   s.loss = make_loss(c, nullptr);
 }
 
+namespace {
+
+// a b (c), saturating at the largest size_t: a saturated count makes the arena report a buffer
+// past the address space instead of carving a wrapped-around size.
+std::size_t prod(std::uint64_t a, std::uint64_t b, std::uint64_t c = 1) {
+  const std::uint64_t max = static_cast<std::uint64_t>(~std::size_t(0));
+  if (a != 0 && b > max / a) return ~std::size_t(0);
+  const std::uint64_t ab = a * b;
+  if (ab != 0 && c > max / ab) return ~std::size_t(0);
+  return static_cast<std::size_t>(ab * c);
+}
+
+}  // namespace
+
 template <class T>
 Status carve(State<T>& s, Arena& arena) {
   const RunConfig& c = s.config;
   const Dims& n = s.dims;
   const std::size_t m = n.m, mp = n.m_pad, d = n.d, ldx = n.ldx, S = n.shards;
-  const std::size_t tiles = n.workers * n.tile;
+  const std::size_t tiles = prod(n.workers, n.tile);
 
   NetworkBuffers<T>& net = s.net;
-  MIMKIT_TRY(arena.allocate(m * ldx, &net.W, "W"));
-  MIMKIT_TRY(arena.allocate(d * mp, &net.W_packed, "packed W^T"));
+  MIMKIT_TRY(arena.allocate(prod(m, ldx), &net.W, "W"));
+  MIMKIT_TRY(arena.allocate(prod(d, mp), &net.W_packed, "packed W^T"));
   MIMKIT_TRY(arena.allocate(mp, &net.a, "a"));
   MIMKIT_TRY(arena.allocate(mp, &net.b, "b"));
-  MIMKIT_TRY(arena.allocate(mp * kPad, &net.a_panel, "a panel"));
+  MIMKIT_TRY(arena.allocate(prod(mp, kPad), &net.a_panel, "a panel"));
 
   ShardBuffers<T>& sh = s.shards;
-  MIMKIT_TRY(arena.allocate(S * m * ldx, &sh.grad, "gradient shards"));
-  MIMKIT_TRY(arena.allocate(S * kShardScalars, &sh.scalars, "shard sums"));
+  MIMKIT_TRY(arena.allocate(prod(S, m, ldx), &sh.grad, "gradient shards"));
+  MIMKIT_TRY(arena.allocate(prod(S, kShardScalars), &sh.scalars, "shard sums"));
   MIMKIT_TRY(arena.allocate(S, &sh.status, "shard status"));
   MIMKIT_TRY(arena.allocate(m, &net.bad_rows, "row flags"));
 
   TileScratch<T>& ts = s.scratch;
-  MIMKIT_TRY(arena.allocate(tiles * mp, &ts.Z, "Z tiles"));
-  MIMKIT_TRY(arena.allocate(tiles * mp, &ts.act, "activation tiles"));
-  MIMKIT_TRY(arena.allocate(tiles * mp, &ts.deriv, "derivative tiles"));
-  MIMKIT_TRY(arena.allocate(tiles * kPad, &ts.pred, "prediction tiles"));
-  MIMKIT_TRY(arena.allocate(tiles * kPad, &ts.labels, "label tiles"));
+  MIMKIT_TRY(arena.allocate(prod(tiles, mp), &ts.Z, "Z tiles"));
+  MIMKIT_TRY(arena.allocate(prod(tiles, mp), &ts.act, "activation tiles"));
+  MIMKIT_TRY(arena.allocate(prod(tiles, mp), &ts.deriv, "derivative tiles"));
+  MIMKIT_TRY(arena.allocate(prod(tiles, kPad), &ts.pred, "prediction tiles"));
+  MIMKIT_TRY(arena.allocate(prod(tiles, kPad), &ts.labels, "label tiles"));
 
   if (s.variant.preprocess_labels) {
     MIMKIT_TRY(arena.allocate(ldx, &s.prep.beta, "beta"));
-    MIMKIT_TRY(arena.allocate(d * kPad, &s.prep.beta_panel, "beta panel"));
-    MIMKIT_TRY(arena.allocate(S * ldx, &sh.beta, "beta shards"));
+    MIMKIT_TRY(arena.allocate(prod(d, kPad), &s.prep.beta_panel, "beta panel"));
+    MIMKIT_TRY(arena.allocate(prod(S, ldx), &sh.beta, "beta shards"));
   }
   if (c.spectral) {
     SpectralBuffers<T>& sp = s.spectral;
     const std::size_t k = n.k_dim, kp = n.k_pad;
-    MIMKIT_TRY(arena.allocate(tiles * kp, &ts.projected, "spectral tiles"));
-    MIMKIT_TRY(arena.allocate(d * kp, &sp.V, "spectral V"));
-    MIMKIT_TRY(arena.allocate(S * d * kp, &sh.spectral, "spectral shards"));
-    MIMKIT_TRY(arena.allocate(k * d, &sp.basis, "spectral basis"));
-    MIMKIT_TRY(arena.allocate(k * k, &sp.H, "Rayleigh quotient"));
+    MIMKIT_TRY(arena.allocate(prod(tiles, kp), &ts.projected, "spectral tiles"));
+    MIMKIT_TRY(arena.allocate(prod(d, kp), &sp.V, "spectral V"));
+    MIMKIT_TRY(arena.allocate(prod(S, d, kp), &sh.spectral, "spectral shards"));
+    MIMKIT_TRY(arena.allocate(prod(k, d), &sp.basis, "spectral basis"));
+    MIMKIT_TRY(arena.allocate(prod(k, k), &sp.H, "Rayleigh quotient"));
     MIMKIT_TRY(arena.allocate(k, &sp.ritz_values, "Ritz values"));
-    MIMKIT_TRY(arena.allocate(k * k, &sp.ritz_vectors, "Ritz vectors"));
-    MIMKIT_TRY(arena.allocate(k * k, &sp.eigen_work, "eigen work"));
+    MIMKIT_TRY(arena.allocate(prod(k, k), &sp.ritz_vectors, "Ritz vectors"));
+    MIMKIT_TRY(arena.allocate(prod(k, k), &sp.eigen_work, "eigen work"));
   }
-  MIMKIT_TRY(arena.allocate(S * m * mp, &sh.gram, "Gram shards"));
-  MIMKIT_TRY(arena.allocate(S * m * kPad, &sh.rhs, "right-hand-side shards"));
-  MIMKIT_TRY(arena.allocate(m * m, &s.phase2.system, "phase-2 system"));
+  MIMKIT_TRY(arena.allocate(prod(S, m, mp), &sh.gram, "Gram shards"));
+  MIMKIT_TRY(arena.allocate(prod(S, m, kPad), &sh.rhs, "right-hand-side shards"));
+  MIMKIT_TRY(arena.allocate(prod(m, m), &s.phase2.system, "phase-2 system"));
   MIMKIT_TRY(arena.allocate(m, &s.phase2.solution, "phase-2 solution"));
   if (c.phase2 == Phase2Solver::gd) {
-    MIMKIT_TRY(arena.allocate(static_cast<std::size_t>(c.n2) * mp, &s.phase2.features,
-                              "phase-2 features"));
-    MIMKIT_TRY(arena.allocate(static_cast<std::size_t>(c.n2), &s.phase2.labels, "phase-2 labels"));
+    MIMKIT_TRY(arena.allocate(prod(c.n2, mp), &s.phase2.features, "phase-2 features"));
+    MIMKIT_TRY(arena.allocate(prod(c.n2, 1), &s.phase2.labels, "phase-2 labels"));
   }
   // The metrics workspace doubles as d- and m-sized scratch at init and in phase 2.
   MIMKIT_TRY(arena.allocate(metrics_workspace(m, d, n.r) + d + m, &s.metrics.work, "metrics work"));
-  MIMKIT_TRY(arena.allocate(n.r * d, &s.metrics.U, "U (double)"));
-  MIMKIT_TRY(arena.allocate(n.r * d, &s.metrics.estimate, "spectral estimate"));
+  MIMKIT_TRY(arena.allocate(prod(n.r, d), &s.metrics.U, "U (double)"));
+  MIMKIT_TRY(arena.allocate(prod(n.r, d), &s.metrics.estimate, "spectral estimate"));
   return Status();
 }
 

@@ -148,6 +148,8 @@ struct State {
   SpectralBuffers<T> spectral;
   Phase2Buffers<T> phase2;
   MetricBuffers metrics;
+  bool ready = false;    ///< init() finished
+  bool trained = false;  ///< train() ran (it runs once)
 
   /// The DataSet member that holds `dataset`.
   DataSet<T>& data(Dataset dataset) noexcept;
