@@ -149,7 +149,12 @@ CASES = [
     (RUN + ["--out", "exists.json"], {"exists.json": "x\n"}, 1,
      ["--out", "'exists.json' exists", "--force"], {}),
     (RUN + ["--out", "nodir/x.json"], {}, 1, ["--out", "nodir/x.json", "No such file"], {}),
-    (RUN + ["--set", "eta1=1e308"], {}, 1, ["not finite", "eta1"], {}),  # diverges at run time
+    (RUN + ["--set", "eta1=1e308"], {}, 2, ["eta1 = 1e+308", "overflows float"], {}),
+    (RUN + ["--dtype", "double", "--set", "eta1=1e308"], {}, 1, ["phase1", "eta1"], {}),
+    (RUN + ["--set", "eps0=1e-300"], {}, 2, ["eps0 = 1e-300", "underflows float"], {}),
+    (RUN + ["--set", "r=1", "--set", "link=he9(z1)", "--set", "d=32", "--set", "n1=2048",
+            "--set", "T1=40", "--set", "m=16"], {}, 1,
+     ["phase1", "blew up", "eta1"], {}),
     # --- data
     (["data", "--n", "10"], {}, 2, ["--d", "required"], {}),
     (["data", "--d", "8"], {}, 2, ["--n", "required"], {}),

@@ -3,6 +3,7 @@
 // residual weights D, and G += D^T X while the tile is in cache.
 #include <cmath>
 
+#include "train/divergence.hpp"
 #include "train/network.hpp"
 #include "train/passes.hpp"
 #include "train/phases.hpp"
@@ -68,7 +69,7 @@ void phase1_task(void* ctx, std::size_t shard, std::size_t w) {
   T* D = worker_tile(s.scratch.deriv, n, w, n.m_pad);
   T* F = worker_tile(s.scratch.pred, n, w, kPad);
   const T inv_n = T(1) / static_cast<T>(p.n);
-  double loss = 0;
+  double loss = 0, zero_loss = 0;
   const long tiles = for_each_tile(p, shard, w, [&](const Tile<T>& tl, bool first) {
     const std::size_t cnt = tl.rows;
     s.kernels->gemm_nn_packed(cnt, n.m_pad, n.d, tl.X, tl.ldx, s.net.W_packed, Z, n.m_pad, false);
@@ -81,6 +82,7 @@ void phase1_task(void* ctx, std::size_t shard, std::size_t w) {
       const double f = static_cast<double>(F[i * kPad]);
       const double yi = static_cast<double>(y[i * y_stride]);
       loss += s.loss.value(f, yi);
+      zero_loss += s.loss.value(0.0, yi);
       if (!p.gradient) continue;
       const T c = static_cast<T>(s.loss.slope(f, yi)) * inv_n;
       T* row = D + i * n.m_pad;
@@ -95,6 +97,7 @@ void phase1_task(void* ctx, std::size_t shard, std::size_t w) {
     for (std::size_t i = 0; i < n.m * n.ldx; ++i) G[i] = T(0);
   }
   s.shards.scalars[shard * kShardScalars] = loss;
+  s.shards.scalars[shard * kShardScalars + 1] = zero_loss;
 }
 
 template <class T>
@@ -196,12 +199,8 @@ Status phase1(State<T>& s, Report* rep, Clock& clock) {
     }
     MIMKIT_TRY(run_shards(s, &phase1_task<T>, &pass));
     const double loss = shard_scalar(s, 0) / static_cast<double>(pass.n);
-    if (!std::isfinite(loss)) {
-      return Status::error(Code::numerical_error, "phase1",
-                           "the training loss is not finite at step %zu (last finite loss %g); "
-                           "lower eta1",
-                           step, last_loss);
-    }
+    const double zero_loss = shard_scalar(s, 1) / static_cast<double>(pass.n);
+    MIMKIT_TRY(check_phase1_loss(s, step, loss, zero_loss, last_loss));
     if (next_trace < points && schedule[next_trace] == step) {
       const double tm = platform::now_seconds();
       TracePoint& tp = rep->trace[rep->trace_count++];
@@ -214,14 +213,7 @@ Status phase1(State<T>& s, Report* rep, Clock& clock) {
       metrics_s += platform::now_seconds() - tm;
     }
     s.pool.run((n.m + 7) / 8, &update_task<T>, &update);
-    for (std::size_t i = 0; i < n.m; ++i) {
-      if (s.net.bad_rows[i] != 0) {
-        return Status::error(Code::numerical_error, "phase1",
-                             "W is not finite after step %zu (row %zu; last finite loss %g); "
-                             "lower eta1",
-                             step + 1, i, loss);
-      }
-    }
+    MIMKIT_TRY(check_phase1_weights(s, step + 1, loss));
     last_loss = loss;
     if (!report_progress(s, "phase1", step + 1, c.T1, loss, clock)) {
       return Status::error(Code::cancelled, "phase1", "cancelled at step %zu", step + 1);
@@ -232,6 +224,8 @@ Status phase1(State<T>& s, Report* rep, Clock& clock) {
   rep->timings.phase1_step_s = c.T1 > 0 ? phase1_s / static_cast<double>(c.T1) : 0;
   // Final loss on fit1 and the metrics of the final W.
   MIMKIT_TRY(phase1_objective(s, false, &rep->phase1.train_loss));
+  MIMKIT_TRY(check_phase1_loss(s, c.T1, rep->phase1.train_loss,
+                               shard_scalar(s, 1) / static_cast<double>(c.n1), last_loss));
   MIMKIT_TRY(measure_weights(s, &rep->phase1.alignment, &rep->phase1.subspace));
   if (next_trace < points && schedule[next_trace] == c.T1) {
     TracePoint& tp = rep->trace[rep->trace_count++];

@@ -148,8 +148,9 @@ struct State {
   SpectralBuffers<T> spectral;
   Phase2Buffers<T> phase2;
   MetricBuffers metrics;
-  bool ready = false;    ///< init() finished
-  bool trained = false;  ///< train() ran (it runs once)
+  bool ready = false;           ///< init() finished
+  bool trained = false;         ///< train() ran (it runs once)
+  bool custom_weights = false;  ///< set_network() replaced the initialisation
 
   /// The DataSet member that holds `dataset`.
   DataSet<T>& data(Dataset dataset) noexcept;

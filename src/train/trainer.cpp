@@ -5,6 +5,7 @@
 
 #include "mimkit/train.hpp"
 #include "platform/format.hpp"
+#include "train/divergence.hpp"
 #include "train/network.hpp"
 #include "train/passes.hpp"
 #include "train/phases.hpp"
@@ -133,6 +134,7 @@ Status Trainer<T>::init(const RunConfig& config, const Execution& execution, Are
   RunConfig c = config;
   resolve(&c);
   MIMKIT_TRY(validate(c));
+  MIMKIT_TRY(train::check_dtype_range<T>(c));
   if (execution.threads < 1 || execution.threads > ThreadPool::kMaxThreads) {
     return Status::error(Code::invalid_argument, "threads",
                          "threads = %zu is out of range (allowed: 1..%zu)", execution.threads,
@@ -179,6 +181,7 @@ Status Trainer<T>::init(const RunConfig& config, const Execution& execution, Are
   const std::size_t rd = s.dims.r * s.dims.d;
   for (std::size_t i = 0; i < rd; ++i) s.metrics.U[i] = static_cast<double>(s.model.subspace()[i]);
   train::initialise_network(s);
+  MIMKIT_TRY(train::check_initial_weights(s));
   MIMKIT_TRY(s.pool.start(s.dims.workers));
   s.ready = true;
   return Status();
@@ -216,6 +219,7 @@ Status Trainer<T>::set_network(const T* W, std::size_t ldw, const T* b, const T*
     s.net.a[i] = a[i];
   }
   train::pack_a(s);
+  s.custom_weights = true;
   return Status();
 }
 
