@@ -34,9 +34,10 @@ SWEEP = ["sweep", "--preset", "default"] + TINY + ["--seeds", "1"]
 DATA = ["data", "--d", "8", "--n", "10"]
 
 
-def line(point, points, key, alpha):
-    return ('{"point": %d, "points": %d, "point_key": "%s", "grid": {"alpha": %d, "seed": 0}, '
-            '"phase1": {"min_cosine": 0.5}}\n' % (point, points, key, alpha))
+def line(point, points, key, alpha, sweep="00000000000000f1"):
+    return ('{"point": %d, "points": %d, "point_key": "%s", "sweep": {"id": "%s", "format": 2, '
+            '"grid": "alpha=4,8", "seeds": 1, "dtype": "float"}, "grid": {"alpha": %d, '
+            '"seed": 0}, "phase1": {"min_cosine": 0.5}}\n' % (point, points, key, sweep, alpha))
 
 
 GOOD = line(0, 2, "00000000000000a0", 4) + line(1, 2, "00000000000000a1", 8)
@@ -207,7 +208,9 @@ CASES = [
     (SWEEP + ["--grid", "alpha=4", "--out", "s.jsonl"], {"s.jsonl": GOOD}, 1,
      ["--out", "'s.jsonl' exists", "--resume", "--force"], {}),
     (SWEEP + ["--grid", "alpha=4,8", "--out", "s.jsonl", "--resume"],
-     {"s.jsonl": FIRST + "not json at all\n"}, 2, ["--out", "s.jsonl:2", "not a JSON line"], {}),
+     {"s.jsonl": "not json at all\n"}, 2, ["--out", "s.jsonl:1", "not a JSON line"], {}),
+    (SWEEP + ["--grid", "alpha=4,8", "--out", "s.jsonl", "--resume"], {"s.jsonl": FIRST}, 2,
+     ["--out", "s.jsonl:1", "another sweep"], {}),
     (SWEEP + ["--grid", "alpha=4,8", "--out", "s.jsonl", "--resume"],
      {"s.jsonl": '{"point": 0, "points": 2}\n'}, 2, ["--out", "s.jsonl:1", "no point_key"], {}),
     (SWEEP + ["--grid", "alpha=4", "--out", "outdir", "--resume"], {"outdir": DIR}, 1,
@@ -228,6 +231,26 @@ CASES = [
      {"a.jsonl": FIRST, "b.jsonl": line(1, 3, "00000000000000b1", 8)}, 2,
      ["b.jsonl", "line 1", "3 points"], {}),
     (["merge", "missing.jsonl"], {}, 1, ["missing.jsonl", "cannot read"], {}),
+    (["merge", "a.jsonl", "b.jsonl"],
+     {"a.jsonl": FIRST, "b.jsonl": line(0, 2, "00000000000000c0", 4)}, 2,
+     ["b.jsonl line 1", "point 0 has key 00000000000000c0 here and 00000000000000a0"], {}),
+    (["merge", "a.jsonl", "b.jsonl"],
+     {"a.jsonl": FIRST, "b.jsonl": line(1, 2, "00000000000000a0", 8)}, 2,
+     ["b.jsonl line 1", "point key 00000000000000a0 is point 1 here and point 0"], {}),
+    (["merge", "a.jsonl", "b.jsonl"],
+     {"a.jsonl": FIRST, "b.jsonl": line(1, 2, "00000000000000a1", 8, sweep="00000000000000f2")}, 2,
+     ["b.jsonl line 1", "another sweep"], {}),
+    (["merge", "a.jsonl", "--out", "a.jsonl", "--force"], {"a.jsonl": GOOD}, 2,
+     ["--out", "also an input"], {}),
+    (["merge", "/dev/zero"], {}, 2, ["/dev/zero", "longer than"], {}),
+    (RUN + ["--config", "/dev/zero"], {}, 1, ["--config", "/dev/zero", "larger than"], {}),
+    (["plot", "/dev/zero", "--x", "alpha", "--y", "phase1.min_cosine", "--out", "-"], {}, 2,
+     ["/dev/zero", "longer than"], {}),
+    (["plot", "a.jsonl", "--x", "alpha", "--y", "phase1.min_cosine", "--out", "a.jsonl",
+      "--force"], {"a.jsonl": GOOD}, 2, ["--out", "is the input"], {}),
+    (SWEEP + ["--grid", "alpha=1:2:5821", "--grid", "eta1=0.1:1:7621", "--grid", "beta1=0:1:4711",
+              "--grid", "noise=0:1:853", "--grid", "sigma_b=0:1:1669", "--seeds", "62",
+              "--dry-run"], {}, 2, ["--grid", "more than 1000000 points"], {}),
     (["merge", "a.jsonl", "--bogus"], {"a.jsonl": GOOD}, 2, ["--bogus", "unknown option"], {}),
     (["merge", "a.jsonl", "--out", "exists.jsonl"], {"a.jsonl": GOOD, "exists.jsonl": "x\n"}, 1,
      ["--out", "--force"], {}),

@@ -56,6 +56,43 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode != 0 and "--resume" in r.stderr,
           "an existing output is never overwritten without --resume or --force")
 
+    # A results file belongs to one sweep: resuming it with other settings, another dtype or
+    # another grid is refused naming what differs, and nothing is appended.
+    before = open(whole).read()
+    r = sweep(whole, "--resume", "--set", "T1=6")
+    check(r.returncode == 2 and "another sweep" in r.stderr and "T1 = 5 there, 6 here" in r.stderr,
+          "--resume with another --set is refused naming the key: " + r.stderr.strip())
+    r = sweep(whole, "--resume", "--dtype", "double")
+    check(r.returncode == 2 and "dtype 'float' vs 'double'" in r.stderr,
+          "--resume with another dtype is refused: " + r.stderr.strip())
+    r = subprocess.run(mimkit + ["sweep"] + BASE[:-7] + ["--grid", "alpha=4,8", "--seeds", "2",
+                                                         "--quiet", "--out", whole, "--resume"],
+                       capture_output=True, text=True)
+    check(r.returncode == 2 and "grid" in r.stderr,
+          "--resume with another grid is refused: " + r.stderr.strip())
+    check(open(whole).read() == before, "a refused --resume leaves the file as it was")
+
+    # Shards of two different sweeps do not merge.
+    other = os.path.join(tmp, "other1.jsonl")
+    r = sweep(other, "--shard", "1/3", "--set", "T1=6")
+    r = subprocess.run(mimkit + ["merge", shards[0], other, shards[2]], capture_output=True,
+                       text=True)
+    check(r.returncode == 2 and "another sweep" in r.stderr and "T1 = 5" in r.stderr,
+          "merge of shards run with different --set is refused: " + r.stderr.strip())
+
+    # Two writers on one file: the second is refused while the first holds the lock.
+    locked = os.path.join(tmp, "locked.jsonl")
+    slow_point = ["--set", "d=128", "--set", "T1=400", "--set", "m=32"]
+    p = subprocess.Popen(mimkit + ["sweep"] + BASE + slow_point + ["--out", locked],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while not os.path.exists(locked) and p.poll() is None:
+        time.sleep(0.005)
+    r = sweep(locked, "--resume", *slow_point)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    check(r.returncode == 1 and "another mimkit sweep is writing" in r.stderr,
+          "a second sweep on a file being written is refused: " + r.stderr.strip())
+
     # Kill a sweep at several moments with SIGKILL, resume each time: same lines in the end.
     killed = os.path.join(tmp, "killed.jsonl")
     for delay in (0.05, 0.2, 0.4):

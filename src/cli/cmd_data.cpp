@@ -53,7 +53,8 @@ struct DataOptions {
 
 Status write_all(std::FILE* f, const void* data, std::size_t bytes) {
   if (bytes != 0 && std::fwrite(data, 1, bytes, f) != bytes) {
-    return Status::error(Code::io_error, "--out", "write failed: %s", std::strerror(errno));
+    return Status::error(Code::io_error, "--out", "writing the output failed: %s",
+                         std::strerror(errno));
   }
   return Status();
 }
@@ -91,8 +92,9 @@ int run_data(const DataOptions& o) {
   if (int code = report(model.init(o.model, link, o.isa, arena))) return code;
   if (int code = report(data.init(model, o.dataset, o.n, DataMode::stream, arena))) return code;
 
-  std::FILE* out = nullptr;
-  if (int code = report(open_output(o.out, o.force, &out))) return code;
+  OutputFile output;
+  if (int code = report(output.open(o.out, o.force))) return code;
+  std::FILE* out = output.file();
   const std::size_t d = o.model.d;
   const auto start = std::chrono::steady_clock::now();
   Digest digest;
@@ -130,10 +132,7 @@ int run_data(const DataOptions& o) {
       }
     }
   }
-  if (!st.ok()) {
-    if (out != stdout) std::fclose(out);
-    return report(st);
-  }
+  if (!st.ok()) return report(st);  // the OutputFile removes its partial file
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // The digest covers all of X, then y: a second pass regenerates the tiles for y.
@@ -164,7 +163,7 @@ int run_data(const DataOptions& o) {
                    n * static_cast<double>(d) / seconds, bytes);
     }
   }
-  return report(close_output(out, o.out));
+  return report(output.commit());
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -121,49 +122,69 @@ int cmd_plot(int argc, char** argv) {
     filters.emplace_back(w.substr(0, eq), w.substr(eq + 1));
   }
 
-  std::string all;
-  if (int code = report(read_text_file(path, "plot", &all))) return code;
   // series name -> x -> samples
   std::map<std::string, std::map<double, std::vector<double>>> data;
   std::vector<std::string> order;
-  std::size_t line_no = 0, skipped = 0;
-  for (const std::string& line : split_lines(all)) {
-    ++line_no;
-    if (line.empty()) continue;
-    Json row;
-    const Status st = Json::parse(line, &row);
-    if (!st.ok()) {
-      return report(Status::error(Code::parse_error, "plot", "%s:%zu: %s", path.c_str(), line_no,
-                                  st.message()));
-    }
-    bool keep = true;
-    for (const auto& f : filters) {
-      const Json* v = lookup(row, f.first);
-      keep = keep && v != nullptr && v->text() == f.second;
-    }
-    if (!keep) continue;
-    const Json* xv = lookup(row, xkey);
-    if (xv == nullptr || !xv->is_number()) {
-      ++skipped;
-      continue;
-    }
-    std::string group;
-    for (const std::string& g : groups) {
-      const Json* gv = lookup(row, g);
-      group += (group.empty() ? "" : ", ") + g + " = " + (gv ? gv->text() : "?");
-    }
-    for (const std::string& m : metrics) {
-      const Json* yv = row.path(m);
-      if (yv == nullptr || !yv->is_number()) {
-        ++skipped;
-        continue;
-      }
-      std::string name = metrics.size() > 1 ? m : "";
-      if (!group.empty()) name += (name.empty() ? "" : " | ") + group;
-      if (name.empty()) name = m;
-      if (data.find(name) == data.end()) order.push_back(name);
-      data[name][xv->number()].push_back(yv->number());
-    }
+  std::size_t skipped = 0, duplicates = 0;
+  std::set<std::string> seen_keys, sweeps;
+  const Status read = for_each_line(
+      path, "plot", [&](const std::string& line, std::size_t line_no, bool) -> Status {
+        if (line.empty()) return Status();
+        Json row;
+        const Status st = Json::parse(line, &row);
+        if (!st.ok()) {
+          return Status::error(Code::parse_error, "plot", "%s:%zu: %s", path.c_str(), line_no,
+                               st.message());
+        }
+        // A point twice (two writers, a file appended to twice) would count as two seeds.
+        const Json* point_key = row.get("point_key");
+        if (point_key != nullptr && !seen_keys.insert(point_key->text()).second) {
+          ++duplicates;
+          return Status();
+        }
+        if (const Json* id = row.path("sweep.id")) sweeps.insert(id->text());
+        bool keep = true;
+        for (const auto& f : filters) {
+          const Json* v = lookup(row, f.first);
+          keep = keep && v != nullptr && v->text() == f.second;
+        }
+        if (!keep) return Status();
+        const Json* xv = lookup(row, xkey);
+        if (xv == nullptr || !xv->is_number()) {
+          ++skipped;
+          return Status();
+        }
+        std::string group;
+        for (const std::string& g : groups) {
+          const Json* gv = lookup(row, g);
+          group += (group.empty() ? "" : ", ") + g + " = " + (gv ? gv->text() : "?");
+        }
+        for (const std::string& m : metrics) {
+          const Json* yv = row.path(m);
+          if (yv == nullptr || !yv->is_number()) {
+            ++skipped;
+            continue;
+          }
+          std::string name = metrics.size() > 1 ? m : "";
+          if (!group.empty()) name += (name.empty() ? "" : " | ") + group;
+          if (name.empty()) name = m;
+          if (data.find(name) == data.end()) order.push_back(name);
+          data[name][xv->number()].push_back(yv->number());
+        }
+        return Status();
+      });
+  if (int code = report(read)) return code;
+  if (duplicates > 0) {
+    std::fprintf(stderr,
+                 "mimkit plot: warning: %zu lines repeat a point already read (same point_key); "
+                 "each point is drawn once\n",
+                 duplicates);
+  }
+  if (sweeps.size() > 1) {
+    std::fprintf(stderr,
+                 "mimkit plot: warning: '%s' mixes %zu sweeps (different sweep ids); their points "
+                 "are pooled as seeds\n",
+                 path.c_str(), sweeps.size());
   }
   if (data.empty()) {
     return report(Status::error(Code::invalid_argument, "plot",
@@ -201,11 +222,17 @@ int cmd_plot(int argc, char** argv) {
     default_out.erase(dot);
   }
   args.get_string("out", default_out + ".svg", &out);
-  std::FILE* f = nullptr;
-  if (int code = report(open_output(out, args.has("force"), &f))) return code;
+  if (out != "-" && same_file(out, path)) {
+    return report(Status::error(Code::invalid_argument, "--out",
+                                "'%s' is the input; write the figure to another file",
+                                out.c_str()));
+  }
+  OutputFile output;
+  if (int code = report(output.open(out, args.has("force")))) return code;
+  std::FILE* f = output.file();
   const std::string svg = render_svg(chart);
   std::fwrite(svg.data(), 1, svg.size(), f);
-  if (int code = report(close_output(f, out))) return code;
+  if (int code = report(output.commit())) return code;
   if (f != stdout) std::fprintf(stderr, "mimkit plot: wrote %s\n", out.c_str());
   return kExitOk;
 }

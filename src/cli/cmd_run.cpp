@@ -86,10 +86,11 @@ int run_typed(const RunConfig& config, const Execution& exec, const Args& args,
   const char* dtype = sizeof(T) == 4 ? "float" : "double";
   std::vector<char> line(report_json_capacity(rep));
   report_json(rep, dtype, line.data(), line.size());
-  std::FILE* out = nullptr;
-  if (int code = report(open_output(out_path, args.has("force"), &out))) return code;
+  OutputFile output;
+  if (int code = report(output.open(out_path, args.has("force")))) return code;
+  std::FILE* out = output.file();
   std::fprintf(out, "%s\n", line.data());
-  if (int code = report(close_output(out, out_path))) return code;
+  if (int code = report(output.commit())) return code;
   if (!progress->quiet) {
     std::fprintf(stderr,
                  "mimkit run: phase 1 min cosine %.3f (alignment %.3f), test error %.4f, "

@@ -55,8 +55,8 @@ const char kSweepHelp[] =
     "  --quiet                no progress on stderr\n";
 
 template <class T>
-Status run_point(const Point& pt, const Execution& exec, std::size_t points, const char* dtype,
-                 std::string* line) {
+Status run_point(const SweepId& sweep, const Point& pt, const Execution& exec, std::size_t points,
+                 const char* dtype, std::string* line) {
   Status st;
   Arena arena = Arena::owned(plan<T>(pt.config, exec.threads), &st);
   MIMKIT_TRY(st);
@@ -64,7 +64,7 @@ Status run_point(const Point& pt, const Execution& exec, std::size_t points, con
   MIMKIT_TRY(run<T>(pt.config, exec, arena, &storage[0]));
   std::vector<char> json(report_json_capacity(storage[0]));
   report_json(storage[0], dtype, json.data(), json.size());
-  *line = result_line(pt, points, json.data());
+  *line = result_line(sweep, pt, points, json.data());
   return Status();
 }
 
@@ -101,8 +101,8 @@ struct MpiSession {
 constexpr int kTagLine = 1, kTagDone = 2, kTagFail = 3;
 
 template <class Compute>
-int sweep_mpi(MpiSession& mpi, const std::vector<const Point*>& todo, const std::string& out,
-              bool quiet, Compute& compute) {
+int sweep_mpi(MpiSession& mpi, const std::vector<const Point*>& todo, ResultsFile* file,
+              const std::string& out, bool quiet, Compute& compute) {
   if (mpi.rank != 0) {
     const std::size_t workers = static_cast<std::size_t>(mpi.size - 1);
     for (std::size_t i = static_cast<std::size_t>(mpi.rank - 1); i < todo.size(); i += workers) {
@@ -135,7 +135,7 @@ int sweep_mpi(MpiSession& mpi, const std::vector<const Point*>& todo, const std:
       std::fprintf(stderr, "mimkit: rank %d: %s\n", status.MPI_SOURCE, text.c_str());
       MPI_Abort(MPI_COMM_WORLD, kExitFailure);
     } else {
-      if (int code = report(append_line(out, text))) MPI_Abort(MPI_COMM_WORLD, code);
+      if (int code = report(file->append(text))) MPI_Abort(MPI_COMM_WORLD, code);
       ++written;
     }
   }
@@ -209,6 +209,7 @@ int cmd_sweep(int argc, char** argv) {
 
   std::vector<Point> points;
   if (int code = report(enumerate(base, axes, seeds, &points))) return code;
+  const SweepId sweep = make_sweep_id(base, axes, seeds, dtype);
   if (args.has("dry-run")) {
     for (const Point& p : points) {
       if (p.index % shards == shard)
@@ -232,10 +233,10 @@ int cmd_sweep(int argc, char** argv) {
   // it is recorded with its error and the sweep goes on. It is deterministic, so a resumed
   // sweep need not retry it.
   auto compute = [&](const Point& p, std::string* line) -> Status {
-    Status s = dtype == "float" ? run_point<float>(p, exec, points.size(), "float", line)
-                                : run_point<double>(p, exec, points.size(), "double", line);
+    Status s = dtype == "float" ? run_point<float>(sweep, p, exec, points.size(), "float", line)
+                                : run_point<double>(sweep, p, exec, points.size(), "double", line);
     if (s.code() == Code::numerical_error) {
-      *line = error_line(p, points.size(), s);
+      *line = error_line(sweep, p, points.size(), s);
       if (!quiet)
         std::fprintf(stderr, "mimkit sweep: point %zu diverged: %s\n", p.index, s.message());
       return Status();
@@ -253,40 +254,26 @@ int cmd_sweep(int argc, char** argv) {
   rank = mpi.rank;
   size = mpi.size;
 #endif
-  if (rank == 0) {
-    const bool exists = ::access(out.c_str(), F_OK) == 0;
-    if (exists && !args.has("resume") && !args.has("force")) {
-      return abort_all(size, report(Status::error(
-                                 Code::io_error, "--out",
-                                 "'%s' exists; pass --resume to continue it or --force to start "
-                                 "over",
-                                 out.c_str())));
-    }
-    if (exists && args.has("force") && !args.has("resume") && ::truncate(out.c_str(), 0) != 0) {
-      return abort_all(size,
-                       report(Status::error(Code::io_error, "--out", "cannot truncate '%s': %s",
-                                            out.c_str(), std::strerror(errno))));
-    }
-    const std::size_t dir = out.rfind('/');
-    if (dir != std::string::npos && dir > 0) {
-      const std::string parent = out.substr(0, dir);
-      if (::access(parent.c_str(), F_OK) != 0) ::mkdir(parent.c_str(), 0755);
-    }
-  }
+  // Rank 0 opens and locks the file before any point runs: an unwritable --out, a file of
+  // another sweep or a second writer are found now, not after the first point.
+  ResultsFile file;
   std::set<std::string> done;
   if (rank == 0) {
-    if (int code = report(read_done(out, &done, true))) return abort_all(size, code);
+    if (int code = report(file.open(out, args.has("resume"), args.has("force")))) {
+      return abort_all(size, code);
+    }
+    if (int code = report(file.read_done(sweep, points, &done))) return abort_all(size, code);
   }
 #if MIMKIT_WITH_MPI
   if (size > 1) {
     // Rank 0 repaired the file; now every rank knows which points are done.
     mpi.barrier();
-    if (rank != 0) read_done(out, &done, false);
+    if (rank != 0) read_done_keys(out, &done);
     std::vector<const Point*> todo;
     for (const Point& p : points) {
       if (p.index % shards == shard && done.count(p.key) == 0) todo.push_back(&p);
     }
-    return sweep_mpi(mpi, todo, out, quiet, compute);
+    return sweep_mpi(mpi, todo, &file, out, quiet, compute);
   }
 #endif
   std::size_t mine = 0, skipped = 0, ran = 0;
@@ -306,7 +293,7 @@ int cmd_sweep(int argc, char** argv) {
     const Status computed = compute(p, &line);
     if (computed.code() != Code::cancelled) {
       if (int code = report(computed)) return code;
-      if (int code = report(append_line(out, line))) return code;
+      if (int code = report(file.append(line))) return code;
       ++ran;
     }
     if (interrupted()) {

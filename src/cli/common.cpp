@@ -61,30 +61,77 @@ Status select_isa(const Args& args, Isa* out) {
 }
 
 Status check_output(const std::string& path, bool force) {
+  if (path.empty() || path == "-") return Status();
   struct stat st;
-  if (!path.empty() && path != "-" && !force && ::stat(path.c_str(), &st) == 0) {
-    return Status::error(Code::io_error, "--out",
-                         "'%s' exists; refusing to overwrite it (pass --force to replace it)",
-                         path.c_str());
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      return Status::error(Code::io_error, "--out", "'%s' is a directory", path.c_str());
+    }
+    if (!force) {
+      return Status::error(Code::io_error, "--out",
+                           "'%s' exists; refusing to overwrite it (pass --force to replace it)",
+                           path.c_str());
+    }
+  }
+  const std::size_t slash = path.rfind('/');
+  const std::string dir =
+      slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return Status::error(Code::io_error, "--out", "cannot write '%s': directory '%s': %s",
+                         path.c_str(), dir.c_str(), std::strerror(errno));
   }
   return Status();
 }
 
-Status open_output(const std::string& path, bool force, std::FILE** out) {
+OutputFile::~OutputFile() {
+  if (file_ != nullptr && file_ != stdout) std::fclose(file_);
+  if (!temp_.empty()) ::unlink(temp_.c_str());
+}
+
+Status OutputFile::open(const std::string& path, bool force) {
+  MIMKIT_TRY(check_output(path, force));
+  path_ = path;
   if (path.empty() || path == "-") {
-    *out = stdout;
+    file_ = stdout;
     return Status();
   }
-  MIMKIT_TRY(check_output(path, force));
-  *out = std::fopen(path.c_str(), "wb");
-  if (*out == nullptr) {
+  temp_ = path + ".partial";
+  file_ = std::fopen(temp_.c_str(), "wb");
+  if (file_ == nullptr) {
+    const int err = errno;
+    temp_.clear();
     return Status::error(Code::io_error, "--out", "cannot open '%s' for writing: %s", path.c_str(),
-                         std::strerror(errno));
+                         std::strerror(err));
   }
   return Status();
 }
 
-Status read_text_file(const std::string& path, const char* field, std::string* out) {
+Status OutputFile::commit() {
+  if (file_ == stdout) {
+    file_ = nullptr;
+    return flush_stdout();
+  }
+  const bool failed = std::ferror(file_) != 0 || std::fflush(file_) != 0;
+  int err = errno;
+  const bool closed = std::fclose(file_) == 0;
+  if (!closed && !failed) err = errno;
+  file_ = nullptr;
+  if (failed || !closed) {
+    return Status::error(Code::io_error, "--out", "writing '%s' failed: %s", path_.c_str(),
+                         std::strerror(err != 0 ? err : EIO));
+  }
+  if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
+    return Status::error(Code::io_error, "--out", "cannot move the output into '%s': %s",
+                         path_.c_str(), std::strerror(errno));
+  }
+  temp_.clear();
+  return Status();
+}
+
+namespace {
+
+// Opens a file for reading, refusing directories, with errors naming `field` and the path.
+Status open_input(const std::string& path, const char* field, std::FILE** out) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
     return Status::error(Code::io_error, field, "cannot read '%s': %s", path.c_str(),
@@ -94,45 +141,96 @@ Status read_text_file(const std::string& path, const char* field, std::string* o
     return Status::error(Code::io_error, field, "cannot read '%s': it is a directory",
                          path.c_str());
   }
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
+  *out = std::fopen(path.c_str(), "rb");
+  if (*out == nullptr) {
     return Status::error(Code::io_error, field, "cannot read '%s': %s", path.c_str(),
                          std::strerror(errno));
-  }
-  out->clear();
-  char buf[65536];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out->append(buf, n);
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) {
-    return Status::error(Code::io_error, field, "reading '%s' failed", path.c_str());
   }
   return Status();
 }
 
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
+}  // namespace
+
+Status read_text_file(const std::string& path, const char* field, std::size_t max_bytes,
+                      std::string* out) {
+  std::FILE* f = nullptr;
+  MIMKIT_TRY(open_input(path, field, &f));
+  out->clear();
+  char buf[65536];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    if (n > max_bytes - out->size()) {
+      std::fclose(f);
+      return Status::error(Code::io_error, field,
+                           "'%s' is larger than %zu bytes (allowed: at most %zu for this input)",
+                           path.c_str(), max_bytes, max_bytes);
+    }
+    out->append(buf, n);
   }
-  return lines;
+  const bool failed = std::ferror(f) != 0;
+  const int saved = errno;
+  std::fclose(f);
+  if (failed) {
+    return Status::error(Code::io_error, field, "reading '%s' failed: %s", path.c_str(),
+                         std::strerror(saved));
+  }
+  return Status();
 }
 
-Status close_output(std::FILE* file, const std::string& path) {
-  const bool failed = std::ferror(file) != 0 || std::fflush(file) != 0;
-  const int saved = errno;
-  if (file != stdout && std::fclose(file) != 0 && !failed) {
-    return Status::error(Code::io_error, "--out", "writing '%s' failed: %s", path.c_str(),
-                         std::strerror(errno));
+Status for_each_line_fn(const std::string& path, const char* field,
+                        Status (*fn)(void* ctx, const std::string& line, std::size_t number,
+                                     bool complete),
+                        void* ctx) {
+  std::FILE* f = nullptr;
+  MIMKIT_TRY(open_input(path, field, &f));
+  std::string line;
+  std::size_t number = 1;
+  char buf[65536];
+  std::size_t n;
+  Status st;
+  while (st.ok() && (n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    std::size_t start = 0;
+    while (st.ok() && start < n) {
+      const char* nl = static_cast<const char*>(std::memchr(buf + start, '\n', n - start));
+      const std::size_t end = nl != nullptr ? static_cast<std::size_t>(nl - buf) : n;
+      if (end - start > kMaxLineBytes - line.size()) {
+        st = Status::error(Code::parse_error, field,
+                           "%s:%zu: the line is longer than %zu bytes (not a mimkit file?)",
+                           path.c_str(), number, kMaxLineBytes);
+        break;
+      }
+      line.append(buf + start, end - start);
+      start = end;
+      if (nl != nullptr) {
+        st = fn(ctx, line, number++, true);
+        line.clear();
+        ++start;
+      }
+    }
   }
+  const bool failed = std::ferror(f) != 0;
+  const int saved = errno;
+  std::fclose(f);
+  if (!st.ok()) return st;
   if (failed) {
-    return Status::error(Code::io_error, "--out", "writing '%s' failed: %s",
-                         path.empty() ? "stdout" : path.c_str(), std::strerror(saved));
+    return Status::error(Code::io_error, field, "reading '%s' failed: %s", path.c_str(),
+                         std::strerror(saved));
+  }
+  if (!line.empty()) return fn(ctx, line, number, false);
+  return Status();
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa, sb;
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+Status flush_stdout() {
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+    return Status::error(Code::io_error, "stdout", "writing the output failed: %s",
+                         std::strerror(errno != 0 ? errno : EIO));
   }
   return Status();
 }

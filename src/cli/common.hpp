@@ -32,20 +32,68 @@ int report(const Status& status);
 /// --arch wins over the MIMKIT_ARCH environment variable; both default to auto.
 Status select_isa(const Args& args, Isa* out);
 
-/// Opens `path` for writing ("-" or "" is stdout). Refuses to replace an existing file unless
-/// `force`, so finished results are never truncated by accident.
-Status open_output(const std::string& path, bool force, std::FILE** out);
-/// The refusal open_output() would give, without creating anything: lets a command check its
-/// output before spending a run on it.
+/// The refusal OutputFile::open() would give, without creating anything: an existing file
+/// without `force`, a directory, a missing or unwritable parent directory. Lets a command check
+/// its output before spending a run on it.
 Status check_output(const std::string& path, bool force);
-/// Reads a whole file. A directory, a missing or unreadable file is Code::io_error naming
-/// `field` and the path (never an exception: the CLI is built without them).
-Status read_text_file(const std::string& path, const char* field, std::string* out);
-/// Splits text into lines (without the newlines); a last line without '\n' is included.
-std::vector<std::string> split_lines(const std::string& text);
 
-/// Flushes and closes (not stdout), turning a failed write into a Status.
-Status close_output(std::FILE* file, const std::string& path);
+/// An output written whole or not at all: the text goes to a temporary file next to `path`,
+/// renamed over it by commit(); without a commit (a failure, a full disk) the temporary is
+/// removed and `path` is untouched. "-" or "" is stdout, written directly.
+class OutputFile {
+ public:
+  OutputFile() = default;
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  ~OutputFile();
+
+  /// check_output(), then opens the temporary (or stdout).
+  Status open(const std::string& path, bool force);
+  std::FILE* file() const { return file_; }
+  /// Flushes and closes, reporting a failed write with its cause, then renames into place.
+  Status commit();
+
+ private:
+  std::string path_, temp_;
+  std::FILE* file_ = nullptr;
+};
+/// Reads a whole file of at most `max_bytes` (a longer one, such as /dev/zero, is refused
+/// after reading max_bytes + 1). A directory, a missing or unreadable file is Code::io_error
+/// naming `field` and the path (never an exception: the CLI is built without them).
+Status read_text_file(const std::string& path, const char* field, std::size_t max_bytes,
+                      std::string* out);
+
+/// Longest line for_each_line() accepts (16 MiB): a sweep line with a full trace is a few
+/// hundred KiB.
+constexpr std::size_t kMaxLineBytes = std::size_t(16) << 20;
+
+/// Calls on_line(line, number, complete) for every line of a file in order (without the
+/// newline; number from 1; complete is false only for a last line without '\n'), reading it in
+/// pieces so memory is bounded by the longest line, which may be at most kMaxLineBytes. Stops
+/// at the first non-ok Status from on_line.
+template <class OnLine>
+Status for_each_line(const std::string& path, const char* field, OnLine&& on_line);
+
+/// The non-template core of for_each_line.
+Status for_each_line_fn(const std::string& path, const char* field,
+                        Status (*fn)(void* ctx, const std::string& line, std::size_t number,
+                                     bool complete),
+                        void* ctx);
+
+template <class OnLine>
+Status for_each_line(const std::string& path, const char* field, OnLine&& on_line) {
+  auto trampoline = [](void* ctx, const std::string& line, std::size_t number,
+                       bool complete) -> Status {
+    return (*static_cast<OnLine*>(ctx))(line, number, complete);
+  };
+  return for_each_line_fn(path, field, trampoline, &on_line);
+}
+
+/// True when both paths name the same existing file (same device and inode).
+bool same_file(const std::string& a, const std::string& b);
+
+/// Flushes stdout, turning a failed write (a full device, a closed pipe) into a Status.
+Status flush_stdout();
 
 }  // namespace cli
 }  // namespace mimkit

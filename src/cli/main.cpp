@@ -1,8 +1,11 @@
 // mimkit: the command-line front end. A thin client of the public API: parsing, files and
 // printing live here; every number comes from the library.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -70,9 +73,7 @@ std::string command_names() {
   return names;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int dispatch(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "mimkit: missing command (%s; see mimkit --help)\n",
                  command_names().c_str());
@@ -102,4 +103,23 @@ int main(int argc, char** argv) {
   return mimkit::cli::report(mimkit::Status::error(
       mimkit::Code::invalid_argument, "", "unknown command '%s'%s%s%s (see mimkit --help)", command,
       guess.empty() ? "" : "; did you mean '", guess.c_str(), guess.empty() ? "" : "'"));
+}
+
+// Without exceptions a failed allocation would abort: say what happened in one line instead.
+void out_of_memory() {
+  static const char kMessage[] =
+      "mimkit: memory: out of memory (lower the sizes, or check ulimit -v and the cgroup limit)\n";
+  if (::write(2, kMessage, sizeof kMessage - 1) < 0) _exit(mimkit::cli::kExitFailure);
+  _exit(mimkit::cli::kExitFailure);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::set_new_handler(&out_of_memory);
+  const int code = dispatch(argc, argv);
+  // A command's output that could not be written to stdout is a failure.
+  const mimkit::Status flushed = mimkit::cli::flush_stdout();
+  if (code == 0 && !flushed.ok()) return mimkit::cli::report(flushed);
+  return code;
 }

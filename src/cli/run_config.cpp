@@ -19,7 +19,7 @@ Status build_config(const Args& args, RunConfig* config) {
   if (args.has("config")) {
     std::string path, text;
     args.get_string("config", "", &path);
-    MIMKIT_TRY(read_text_file(path, "--config", &text));
+    MIMKIT_TRY(read_text_file(path, "--config", std::size_t(1) << 20, &text));
     MIMKIT_TRY(apply_text(&c, text.c_str(), path.c_str()));
   }
   for (const std::string& kv : args.all("set")) {

@@ -173,9 +173,9 @@ Status Trainer<T>::init(const RunConfig& config, const Execution& execution, Are
   train::DatasetUse uses[train::kMaxDatasets];
   const std::size_t count = train::datasets_used(c, s.variant, uses);
   for (std::size_t i = 0; i < count; ++i) {
-    MIMKIT_TRY(
-        s.data(uses[i].dataset)
-            .init(s.model, uses[i].dataset, uses[i].rows, uses[i].mode, arena, s.dims.workers));
+    MIMKIT_TRY(s.data(uses[i].dataset)
+                   .init(s.model, uses[i].dataset, uses[i].rows, uses[i].mode, arena,
+                         s.dims.workers, DataFill::later));
   }
   MIMKIT_TRY(train::carve(s, arena));
   const std::size_t rd = s.dims.r * s.dims.d;
@@ -183,6 +183,7 @@ Status Trainer<T>::init(const RunConfig& config, const Execution& execution, Are
   train::initialise_network(s);
   MIMKIT_TRY(train::check_initial_weights(s));
   MIMKIT_TRY(s.pool.start(s.dims.workers));
+  MIMKIT_TRY(train::fill_datasets(s, uses, count));
   s.ready = true;
   return Status();
 }
