@@ -158,6 +158,9 @@ constexpr Key kKeys[] = {
                              "phase-2 samples (default 4096; allowed: 1..2^40)"),
     uint_key<&RunConfig::ntest>("ntest", 1, kMaxSamples, false,
                                 "test samples (default 4096; allowed: 1..2^40)"),
+    uint_key<&RunConfig::nval>("nval", 1, kMaxSamples, false,
+                               "validation samples, for choosing settings (default 4096; "
+                               "allowed: 1..2^40)"),
     // Network and phase 1
     uint_key<&RunConfig::m>("m", 2, 65536, true,
                             "hidden units (default 64; allowed: 2..65536, even)"),
@@ -221,9 +224,12 @@ constexpr Key kKeys[] = {
                                          "subspace-iteration passes over fit1 (default 60; "
                                          "allowed: 1..1000000)"),
     // Metrics
-    uint_key<&RunConfig::trace>("trace", 0, 256, false,
+    uint_key<&RunConfig::trace>("trace", 0, 4096, false,
                                 "metrics at about this many log-spaced steps, 0 = off (default 0; "
-                                "allowed: 0..256)"),
+                                "allowed: 0..4096)"),
+    uint_key<&RunConfig::trace_every>("trace_every", 0, 1000000, false,
+                                      "if > 0, metrics every trace_every steps instead of trace's "
+                                      "schedule (default 0; allowed: 0..1000000)"),
     // Execution
     choice_key<&RunConfig::mode>("mode", kModeChoices,
                                  "fit1/fit2 stored once or regenerated per pass (default "

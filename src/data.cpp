@@ -35,12 +35,14 @@ const char* dataset_name(Dataset dataset) noexcept {
       return "test";
     case Dataset::online:
       return "online";
+    case Dataset::validation:
+      return "validation";
   }
   return "unknown";
 }
 
 Status parse_dataset(const char* name, const char* field, Dataset* out) noexcept {
-  const Dataset all[] = {Dataset::fit1, Dataset::fit2, Dataset::test};
+  const Dataset all[] = {Dataset::fit1, Dataset::fit2, Dataset::test, Dataset::validation};
   for (Dataset d : all) {
     if (name != nullptr && std::strcmp(name, dataset_name(d)) == 0) {
       *out = d;
@@ -48,7 +50,8 @@ Status parse_dataset(const char* name, const char* field, Dataset* out) noexcept
     }
   }
   return Status::error(Code::invalid_argument, field,
-                       "unknown dataset '%s' (allowed: fit1, fit2, test)", name ? name : "");
+                       "unknown dataset '%s' (allowed: fit1, fit2, test, validation)",
+                       name ? name : "");
 }
 
 const char* data_mode_name(DataMode mode) noexcept {

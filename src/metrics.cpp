@@ -1,5 +1,6 @@
 #include "mimkit/metrics.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "linalg.hpp"
@@ -65,14 +66,47 @@ SubspaceMetrics compare_with_work(const double* U, const double* V, std::size_t 
   return out;
 }
 
+// The mechanism of W from its Gram eigenvalues ev (n of them, descending) and the first `count`
+// right singular vectors V (unit or zero rows); Ud is U (r x d) in double.
+template <class T>
+void describe_mechanism(const T* W, std::size_t m, std::size_t d, std::size_t ldw, const double* Ud,
+                        std::size_t r, const double* ev, std::size_t n, const double* V,
+                        std::size_t count, WeightMechanism* out) {
+  *out = WeightMechanism();
+  out->r = r;
+  out->singular_count = count;
+  double total = 0;  // ||W||_F^2 = the Gram matrix's trace
+  for (std::size_t p = 0; p < n; ++p) total += ev[p] > 0 ? ev[p] : 0.0;
+  for (std::size_t p = 0; p < count; ++p)
+    out->singular_values[p] = ev[p] > 0 ? std::sqrt(ev[p]) : 0.0;
+  for (std::size_t k = 0; k < r; ++k) {
+    const double* u = Ud + k * d;
+    double inside = 0;  // ||W u_k||^2
+    for (std::size_t i = 0; i < m; ++i) {
+      double dot = 0;
+      for (std::size_t q = 0; q < d; ++q) dot += static_cast<double>(W[i * ldw + q]) * u[q];
+      inside += dot * dot;
+    }
+    out->mass[k] = total > 0 ? at_most_one(inside / total) : 0.0;
+    for (std::size_t p = 0; p < count; ++p) {
+      double dot = 0;
+      for (std::size_t q = 0; q < d; ++q) dot += V[p * d + q] * u[q];
+      if (std::fabs(dot) > out->overlap[k]) {
+        out->overlap[k] = at_most_one(std::fabs(dot));
+        out->rank[k] = p + 1;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::size_t metrics_workspace(std::size_t m, std::size_t d, std::size_t r) noexcept {
   // The Gram matrix of W on its smaller side (n x n), its eigenvectors (n x n), the eigensolver's
-  // scratch (n x n) and eigenvalues (n); V and U in double (2 r d, which is also >= d, a
-  // guarantee train.cpp relies on); the r x r comparison.
+  // scratch (n x n) and eigenvalues (n); V (r + kExtraSingular rows of d, for the mechanism)
+  // and U in double (together >= d, a guarantee the trainer relies on); the r x r comparison.
   const std::size_t n = m < d ? m : d;
-  return 3 * n * n + n + 2 * r * d + compare_workspace(r);
+  return 3 * n * n + n + (2 * r + WeightMechanism::kExtraSingular) * d + compare_workspace(r);
 }
 
 template <class T>
@@ -104,7 +138,8 @@ SubspaceMetrics compare_subspaces(const double* U, const double* V, std::size_t 
 
 template <class T>
 Status weight_metrics(const T* W, std::size_t m, std::size_t d, std::size_t ldw, const T* U,
-                      std::size_t r, double* work, SubspaceMetrics* out) noexcept {
+                      std::size_t r, double* work, SubspaceMetrics* out,
+                      WeightMechanism* mechanism) noexcept {
   if (r == 0 || r > Link::kMaxR || r > d) {
     return Status::error(Code::invalid_argument, "r", "r = %zu is out of range (allowed: 1..%zu)",
                          r, d < Link::kMaxR ? d : Link::kMaxR);
@@ -126,9 +161,9 @@ Status weight_metrics(const T* W, std::size_t m, std::size_t d, std::size_t ldw,
   double* E = G + n * n;       // n x n eigenvectors (columns)
   double* ework = E + n * n;   // n x n eigensolver scratch
   double* ev = ework + n * n;  // n eigenvalues, descending
-  double* V = ev + n;          // r x d estimated basis
-  double* Ud = V + r * d;      // r x d, U in double
-  double* cwork = Ud + r * d;  // compare_workspace(r)
+  double* V = ev + n;          // r x d estimated basis, then up to r + kExtra singular vectors
+  double* Ud = V + (r + WeightMechanism::kExtraSingular) * d;  // r x d, U in double
+  double* cwork = Ud + r * d;                                  // compare_workspace(r)
   if (small_m) {
     for (std::size_t i = 0; i < m; ++i) {
       for (std::size_t j = 0; j <= i; ++j) {
@@ -164,7 +199,9 @@ Status weight_metrics(const T* W, std::size_t m, std::size_t d, std::size_t ldw,
   // below 1e-12 of the largest (sigma_k / sigma_1 < 1e-6) is noise, not a direction of W: that
   // row of V stays zero and the direction counts as missing. 1e-300 guards W = 0.
   const double top = n > 0 ? ev[0] : 0.0;
-  for (std::size_t k = 0; k < r; ++k) {
+  const std::size_t count =
+      mechanism == nullptr ? r : std::min(n, r + WeightMechanism::kExtraSingular);
+  for (std::size_t k = 0; k < std::max(r, count); ++k) {
     double* v = V + k * d;
     for (std::size_t q = 0; q < d; ++q) v[q] = 0;
     const bool present = k < n && ev[k] > 1e-12 * top && ev[k] > 1e-300;
@@ -182,10 +219,11 @@ Status weight_metrics(const T* W, std::size_t m, std::size_t d, std::size_t ldw,
       for (std::size_t q = 0; q < d; ++q) v[q] = E[q * n + k];
     }
   }
+  for (std::size_t i = 0; i < r * d; ++i) Ud[i] = static_cast<double>(U[i]);
+  if (mechanism != nullptr) describe_mechanism(W, m, d, ldw, Ud, r, ev, n, V, count, mechanism);
   // Exact arithmetic gives orthonormal rows already; this removes the rounding (and keeps zero
   // rows zero) so compare_subspaces' precondition holds to the last bits.
   linalg::orthonormalize_rows(V, r, d, d);
-  for (std::size_t i = 0; i < r * d; ++i) Ud[i] = static_cast<double>(U[i]);
   *out = compare_with_work(Ud, V, r, d, cwork);
   return Status();
 }
@@ -195,10 +233,10 @@ template double alignment<float>(const float*, std::size_t, std::size_t, std::si
 template double alignment<double>(const double*, std::size_t, std::size_t, std::size_t,
                                   const double*, std::size_t) noexcept;
 template Status weight_metrics<float>(const float*, std::size_t, std::size_t, std::size_t,
-                                      const float*, std::size_t, double*,
-                                      SubspaceMetrics*) noexcept;
+                                      const float*, std::size_t, double*, SubspaceMetrics*,
+                                      WeightMechanism*) noexcept;
 template Status weight_metrics<double>(const double*, std::size_t, std::size_t, std::size_t,
-                                       const double*, std::size_t, double*,
-                                       SubspaceMetrics*) noexcept;
+                                       const double*, std::size_t, double*, SubspaceMetrics*,
+                                       WeightMechanism*) noexcept;
 
 }  // namespace mimkit

@@ -1,5 +1,7 @@
 #include "mimkit/report.hpp"
 
+#include <algorithm>
+
 #include "mimkit/digest.hpp"
 #include "mimkit/version.hpp"
 #include "text.hpp"
@@ -34,10 +36,30 @@ void subspace(text::Writer& w, const SubspaceMetrics& s) {
   array(w, s.per_direction, s.r);
 }
 
+void counts(text::Writer& w, const std::size_t* x, std::size_t n) {
+  w.put("[");
+  for (std::size_t i = 0; i < n; ++i) w.put("%s%zu", i > 0 ? ", " : "", x[i]);
+  w.put("]");
+}
+
+// The mechanism arrays of n directions and `singular` singular values.
+void mechanism(text::Writer& w, const double* mass, const std::size_t* rank, const double* overlap,
+               std::size_t n, const double* singular, std::size_t singular_count) {
+  w.put(", \"mass\": ");
+  array(w, mass, n);
+  w.put(", \"rank\": ");
+  counts(w, rank, n);
+  w.put(", \"overlap\": ");
+  array(w, overlap, n);
+  w.put(", \"singular_values\": ");
+  array(w, singular, singular_count);
+}
+
 }  // namespace
 
 std::size_t report_json_capacity(const Report& report) noexcept {
-  return 8192 + report.trace_count * 160 + report.config.r * 120;
+  // Each number takes at most 26 characters with its separator; a trace point has at most 44.
+  return 8192 + report.trace_count * 1200 + report.config.r * 300;
 }
 
 std::size_t report_json(const Report& rep, const char* dtype, char* out,
@@ -62,9 +84,13 @@ std::size_t report_json(const Report& rep, const char* dtype, char* out,
   key(w, "alignment", rep.phase1.alignment, true);
   w.put(", ");
   subspace(w, rep.phase1.subspace);
+  const WeightMechanism& mech = rep.phase1.mechanism;
+  mechanism(w, mech.mass, mech.rank, mech.overlap, mech.r, mech.singular_values,
+            mech.singular_count);
   key(w, "train_loss", rep.phase1.train_loss);
   w.put("}, \"phase2\": {");
   key(w, "test_error", rep.phase2.test_error, true);
+  key(w, "validation_error", rep.phase2.validation_error);
   key(w, "train_loss", rep.phase2.train_loss);
   w.put("}");
   if (rep.spectral.ran) {
@@ -84,6 +110,9 @@ std::size_t report_json(const Report& rep, const char* dtype, char* out,
       w.number(t.alignment);
       w.put(", \"min_cosine\": ");
       w.number(t.min_cosine);
+      const std::size_t dirs = std::min(mech.r, TracePoint::kDirections);
+      const std::size_t sv = std::min(mech.singular_count, TracePoint::kDirections + 2);
+      mechanism(w, t.mass, t.rank, t.overlap, dirs, t.singular_values, sv);
       w.put("}");
     }
     w.put("]");

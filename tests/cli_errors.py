@@ -95,7 +95,7 @@ CASES = [
     (RUN + ["--set", "T1=1e99"], {}, 2, ["T1", "1e99", "allowed: 0..1000000"], {}),
     (RUN + ["--set", "T2=-1"], {}, 2, ["T2", "allowed: 0..10000000"], {}),
     (RUN + ["--set", "seed=-1"], {}, 2, ["seed", "allowed: 0..2^64-1"], {}),
-    (RUN + ["--set", "trace=257"], {}, 2, ["trace = 257", "allowed: 0..256"], {}),
+    (RUN + ["--set", "trace=4097"], {}, 2, ["trace = 4097", "allowed: 0..4096"], {}),
     (RUN + ["--set", "tile_rows=0"], {}, 2, ["tile_rows = 0", "allowed: 1..65536"], {}),
     (RUN + ["--set", "shards=0"], {}, 2, ["shards = 0", "allowed: 1..256"], {}),
     (RUN + ["--set", "spectral=true", "--set", "spectral_iters=0"], {}, 2,

@@ -15,10 +15,13 @@ using mimkit::Code;
 using mimkit::DataMode;
 using mimkit::DataSet;
 using mimkit::Dataset;
+using mimkit::dataset_name;
 using mimkit::Isa;
+using mimkit::isa_best;
 using mimkit::Link;
 using mimkit::Model;
 using mimkit::ModelConfig;
+using mimkit::parse_dataset;
 using mimkit::Status;
 using mimkit::Tile;
 
@@ -369,4 +372,46 @@ TEST_CASE_TEMPLATE("the golden dataset digest is the same on every ISA", T, floa
     CAPTURE(isa_str);
     CHECK(golden_digest<T>(isa) == golden);
   }
+}
+
+TEST_CASE("the validation set is its own stream: independent of fit1, fit2, test and online") {
+  ModelConfig mc;
+  mc.d = 32;
+  mc.r = 2;
+  mc.seed = 9;
+  Link link;
+  REQUIRE(Link::parse("he2(z1)+z2", mc.r, &link).ok());
+  Status st;
+  Arena arena = Arena::owned(Model<double>::plan(mc), &st);
+  Model<double> model;
+  REQUIRE(model.init(mc, link, isa_best(), arena).ok());
+  const std::size_t n = 2000, d = mc.d;
+  const Dataset all[] = {Dataset::fit1, Dataset::fit2, Dataset::test, Dataset::online,
+                         Dataset::validation};
+  std::vector<std::vector<double>> X(5, std::vector<double>(n * d)), y(5, std::vector<double>(n));
+  for (std::size_t k = 0; k < 5; ++k) {
+    REQUIRE(model.generate(all[k], 0, n, X[k].data(), d, y[k].data()).ok());
+  }
+  // Same model, so the same label law; but no shared rows, and (for independent N(0, 1)
+  // entries) a sample correlation of n d pairs within 5 standard errors, 5 / sqrt(n d).
+  const std::size_t v = 4;
+  for (std::size_t k = 0; k < 4; ++k) {
+    CAPTURE(dataset_name(all[k]));
+    CHECK(X[k][0] != X[v][0]);
+    double xy = 0;
+    for (std::size_t i = 0; i < n * d; ++i) xy += X[k][i] * X[v][i];
+    CHECK(std::fabs(xy / static_cast<double>(n * d)) < 5 / std::sqrt(static_cast<double>(n * d)));
+    double yy = 0, ya = 0, yb = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      yy += y[k][i] * y[v][i];
+      ya += y[k][i];
+      yb += y[v][i];
+    }
+    const double cov = yy / n - (ya / n) * (yb / n);
+    // Var(he2(z1) + z2) = 3; the covariance of independent labels is 0 within 5 sd (3 / sqrt n).
+    CHECK(std::fabs(cov) < 5 * 3 / std::sqrt(static_cast<double>(n)));
+  }
+  Dataset parsed = Dataset::fit1;
+  REQUIRE(parse_dataset("validation", "--dataset", &parsed).ok());
+  CHECK(parsed == Dataset::validation);
 }

@@ -373,3 +373,64 @@ TEST_CASE("metrics_workspace grows with min(m, d)^2, not m^2") {
   CHECK(big < 20000);
   CHECK(mimkit::metrics_workspace(10, 30, 3) >= 3 * 10 * 10 + 2 * 3 * 30);
 }
+
+TEST_CASE_TEMPLATE(
+    "the mechanism of W: mass on each u_k, singular values, and the rank at which "
+    "u_k appears (a hand-computed case, in a rotated basis)",
+    T, float, double) {
+  // W = 3 q0 (x) e0 + 2 q1 (x) e2 + 1 q2 (x) e1 with orthonormal q_i (rows of a random
+  // basis in R^5), in the rotated frame Q: U = rows e0, e1 of Q. So sigma = 3, 2, 1; u1 is
+  // W's first right singular vector and u2 its third: in W, but outranked by a direction
+  // outside span U. mass(u1) = 9 / 14, mass(u2) = 1 / 14, and the top-2 subspace misses u2.
+  const std::size_t d = 6, m = 5, r = 2;
+  const std::vector<double> Q = basis(d, 11), L = basis(m, 12);
+  const double scale[3] = {3, 2, 1};
+  const std::size_t dir[3] = {0, 2, 1};  // right singular vector p is row dir[p] of Q
+  std::vector<double> W(m * d, 0.0);
+  for (std::size_t p = 0; p < 3; ++p) {
+    for (std::size_t i = 0; i < m; ++i) {
+      for (std::size_t j = 0; j < d; ++j)
+        W[i * d + j] += scale[p] * L[p * m + i] * Q[dir[p] * d + j];
+    }
+  }
+  const std::vector<T> Wt = cast<T>(W.data(), W.size());
+  const std::vector<T> U = cast<T>(Q.data(), r * d);
+  std::vector<double> work(mimkit::metrics_workspace(m, d, r));
+  SubspaceMetrics sm;
+  mimkit::WeightMechanism mech;
+  REQUIRE(mimkit::weight_metrics<T>(Wt.data(), m, d, d, U.data(), r, work.data(), &sm, &mech).ok());
+  // float inputs carry relative rounding of about 6e-8 per entry; 1e-5 covers it.
+  const double tol = sizeof(T) == 4 ? 1e-5 : 1e-11;
+  CHECK(mech.r == r);
+  REQUIRE(mech.singular_count == 5);  // r + 4 = 6, but W has only min(m, d) = 5
+  CHECK(mech.singular_values[0] == doctest::Approx(3).epsilon(tol));
+  CHECK(mech.singular_values[1] == doctest::Approx(2).epsilon(tol));
+  CHECK(mech.singular_values[2] == doctest::Approx(1).epsilon(tol));
+  CHECK(std::fabs(mech.singular_values[3]) < 1e-3);
+  CHECK(mech.mass[0] == doctest::Approx(9.0 / 14).epsilon(tol));
+  CHECK(mech.mass[1] == doctest::Approx(1.0 / 14).epsilon(tol));
+  CHECK(mech.rank[0] == 1);
+  CHECK(mech.rank[1] == 3);
+  CHECK(mech.overlap[0] == doctest::Approx(1).epsilon(tol));
+  CHECK(mech.overlap[1] == doctest::Approx(1).epsilon(tol));
+  // The subspace metric alone reads this as a collapse of u2.
+  CHECK(sm.min_cosine < 1e-3);
+  // Without the mechanism, the subspace metrics are the same bits.
+  SubspaceMetrics plain;
+  REQUIRE(mimkit::weight_metrics<T>(Wt.data(), m, d, d, U.data(), r, work.data(), &plain).ok());
+  CHECK(plain.min_cosine == sm.min_cosine);
+  CHECK(plain.cosines[0] == sm.cosines[0]);
+}
+
+TEST_CASE("the mechanism of W = 0 is empty: no mass, rank 0") {
+  const std::size_t d = 4, m = 2, r = 1;
+  const std::vector<double> W(m * d, 0.0), U = {1, 0, 0, 0};
+  std::vector<double> work(mimkit::metrics_workspace(m, d, r));
+  SubspaceMetrics sm;
+  mimkit::WeightMechanism mech;
+  REQUIRE(
+      mimkit::weight_metrics<double>(W.data(), m, d, d, U.data(), r, work.data(), &sm, &mech).ok());
+  CHECK(mech.mass[0] == 0);
+  CHECK(mech.rank[0] == 0);
+  CHECK(mech.singular_values[0] == 0);
+}

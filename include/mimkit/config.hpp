@@ -40,6 +40,7 @@ struct RunConfig {
   std::uint64_t n1 = 2048;     ///< phase-1 samples (fit1), >= 1
   std::uint64_t n2 = 4096;     ///< phase-2 samples (fit2), >= 1
   std::uint64_t ntest = 4096;  ///< test samples, >= 1
+  std::uint64_t nval = 4096;   ///< validation samples (its own stream), >= 1
 
   // Network and phase 1 (sections 2-3)
   std::size_t m = 64;                           ///< hidden units, even, 2..65536
@@ -69,7 +70,8 @@ struct RunConfig {
   std::size_t spectral_iters = 60;  ///< subspace-iteration passes over fit1, >= 1
 
   // Metrics (section 6)
-  std::size_t trace = 0;  ///< record metrics at about this many log-spaced steps (0 = off)
+  std::size_t trace = 0;        ///< record metrics at about this many log-spaced steps (0 = off)
+  std::size_t trace_every = 0;  ///< if > 0: record every trace_every-th step instead (and T1)
 
   // Execution
   DataMode mode = DataMode::materialize;  ///< fit1/fit2 stored once or regenerated per pass

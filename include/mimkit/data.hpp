@@ -11,15 +11,17 @@
 
 namespace mimkit {
 
-/// The three independent datasets of a run.
+/// The independent datasets of a run, each its own random stream.
 enum class Dataset : std::uint32_t {
-  fit1 = 0,    ///< phase 1 (inner layer), n1 rows
-  fit2 = 1,    ///< phase 2 (outer layer), n2 rows
-  test = 2,    ///< test error, n_test rows
-  online = 3,  ///< fresh samples for one-pass (online SGD) training
+  fit1 = 0,        ///< phase 1 (inner layer), n1 rows
+  fit2 = 1,        ///< phase 2 (outer layer), n2 rows
+  test = 2,        ///< test error, ntest rows: reported, never used to choose anything
+  online = 3,      ///< fresh samples for one-pass (online SGD) training
+  validation = 4,  ///< validation error, nval rows: what settings are chosen on
 };
 const char* dataset_name(Dataset dataset) noexcept;
-/// "fit1", "fit2" or "test"; anything else is Code::invalid_argument naming `field`.
+/// "fit1", "fit2", "test" or "validation"; anything else is Code::invalid_argument naming
+/// `field`.
 Status parse_dataset(const char* name, const char* field, Dataset* out) noexcept;
 
 /// How a dataset is held: stored once in the arena, or regenerated tile by tile on every pass

@@ -18,6 +18,23 @@ struct SubspaceMetrics {
   double per_direction[Link::kMaxR] = {};  ///< ||P_V u_k|| for each row u_k of U
 };
 
+/// How W holds span U, beyond the top-r subspace: which of two mechanisms ends a recovery
+/// peak can be read off it (a direction whose mass goes to zero, or one still in W but outranked
+/// by noise directions).
+struct WeightMechanism {
+  /// Singular values reported: the top r + kExtraSingular (or all min(m, d) when fewer).
+  static constexpr std::size_t kExtraSingular = 4;
+  std::size_t r = 0;
+  std::size_t singular_count = 0;
+  double mass[Link::kMaxR] = {};  ///< ||W u_k||^2 / ||W||_F^2, in [0, 1]; 0 for W = 0
+  /// Top singular values of W, descending (absolute, in W's units).
+  double singular_values[Link::kMaxR + kExtraSingular] = {};
+  /// 1-based index p of the right singular vector v_p (among the reported ones) most aligned
+  /// with u_k: u_k "appears" as W's p-th direction. 0 when W = 0.
+  std::size_t rank[Link::kMaxR] = {};
+  double overlap[Link::kMaxR] = {};  ///< |u_k . v_rank|, in [0, 1]
+};
+
 /// Doubles of workspace the metric functions below need for these sizes.
 std::size_t metrics_workspace(std::size_t m, std::size_t d, std::size_t r) noexcept;
 
@@ -40,8 +57,10 @@ SubspaceMetrics compare_subspaces(const double* U, const double* V, std::size_t 
 /// Code::numerical_error if W has NaN/Inf; Code::invalid_argument unless 1 <= r <= min(d, kMaxR).
 /// Directions with singular value below 1e-6 of the largest (W of rank < r) count as missing:
 /// cosine 0.
+/// With `mechanism` not null, also fills it from the same decomposition: O(m d r) more.
 template <class T>
 Status weight_metrics(const T* W, std::size_t m, std::size_t d, std::size_t ldw, const T* U,
-                      std::size_t r, double* work, SubspaceMetrics* out) noexcept;
+                      std::size_t r, double* work, SubspaceMetrics* out,
+                      WeightMechanism* mechanism = nullptr) noexcept;
 
 }  // namespace mimkit

@@ -192,7 +192,7 @@ int cmd_data(int argc, char** argv) {
       args.get_size("tile-rows", 256, 1, 65536, &tile_rows),
       args.get_double("noise", 0, 0, 1e300, &o.model.noise),
       args.get_string("link", "he2(z1)", &o.link),
-      args.get_choice("dataset", "fit1", {"fit1", "fit2", "test"}, &dataset),
+      args.get_choice("dataset", "fit1", {"fit1", "fit2", "test", "validation"}, &dataset),
       args.get_choice("dtype", "float", {"float", "double"}, &o.dtype),
       args.get_choice("format", "summary", {"summary", "csv", "npy", "hash"}, &o.format),
       args.get_string("out", "", &o.out),

@@ -42,28 +42,37 @@ void test_task(void* ctx, std::size_t shard, std::size_t w) {
 
 }  // namespace
 
+// mean (f - y)^2 / Var(y) of the network on `data` (n rows).
 template <class T>
-Status evaluate(State<T>& s, Report* rep) {
-  const std::uint64_t ntest = s.config.ntest;
-  Pass<T> pass{&s, &s.test, 0, ntest, false};
+Status relative_error(State<T>& s, const DataSet<T>& data, std::uint64_t rows, const char* name,
+                      double* out) {
+  Pass<T> pass{&s, &data, 0, rows, false};
   MIMKIT_TRY(run_shards(s, &test_task<T>, &pass));
-  const double nt = static_cast<double>(ntest);
-  const double mse = shard_scalar(s, 0) / nt;
-  const double mean = shard_scalar(s, 1) / nt;
-  const double var = shard_scalar(s, 2) / nt - mean * mean;
-  rep->phase2.test_error = var > 0 ? mse / var : mse;
-  if (!std::isfinite(rep->phase2.test_error)) {
-    return Status::error(Code::numerical_error, "phase2", "the test error is not finite");
+  const double n = static_cast<double>(rows);
+  const double mse = shard_scalar(s, 0) / n;
+  const double mean = shard_scalar(s, 1) / n;
+  const double var = shard_scalar(s, 2) / n - mean * mean;
+  *out = var > 0 ? mse / var : mse;
+  if (!std::isfinite(*out)) {
+    return Status::error(Code::numerical_error, "phase2", "the %s error is not finite", name);
   }
   return Status();
 }
 
 template <class T>
-Status measure_weights(State<T>& s, double* alignment_out, SubspaceMetrics* subspace) {
+Status evaluate(State<T>& s, Report* rep) {
+  MIMKIT_TRY(
+      relative_error(s, s.validation, s.config.nval, "validation", &rep->phase2.validation_error));
+  return relative_error(s, s.test, s.config.ntest, "test", &rep->phase2.test_error);
+}
+
+template <class T>
+Status measure_weights(State<T>& s, double* alignment_out, SubspaceMetrics* subspace,
+                       WeightMechanism* mechanism) {
   const Dims& n = s.dims;
   *alignment_out = alignment<T>(s.net.W, n.m, n.d, n.ldx, s.model.subspace(), n.r);
   return weight_metrics<T>(s.net.W, n.m, n.d, n.ldx, s.model.subspace(), n.r, s.metrics.work,
-                           subspace);
+                           subspace, mechanism);
 }
 
 template <class T>
@@ -76,9 +85,9 @@ std::uint64_t weights_digest(const State<T>& s) {
   return digest.value();
 }
 
-#define MIMKIT_INSTANTIATE(T)                                               \
-  template Status evaluate<T>(State<T>&, Report*);                          \
-  template Status measure_weights<T>(State<T>&, double*, SubspaceMetrics*); \
+#define MIMKIT_INSTANTIATE(T)                                                                 \
+  template Status evaluate<T>(State<T>&, Report*);                                            \
+  template Status measure_weights<T>(State<T>&, double*, SubspaceMetrics*, WeightMechanism*); \
   template std::uint64_t weights_digest<T>(const State<T>&);
 MIMKIT_INSTANTIATE(float)
 MIMKIT_INSTANTIATE(double)

@@ -13,33 +13,6 @@ namespace train {
 
 namespace {
 
-// Log-spaced trace steps: 0, then 1-1.5-2-3-5-7 per decade (integers only, so the schedule
-// is the same everywhere), then T1; thinned evenly to at most `points`.
-std::size_t trace_schedule(std::size_t T1, std::size_t points, std::size_t* out) {
-  if (points == 0) return 0;
-  static const std::size_t kMantissas[] = {10, 15, 20, 30, 50, 70};
-  std::size_t all[Report::kMaxTrace * 4];
-  std::size_t count = 0;
-  all[count++] = 0;
-  for (std::size_t decade = 1; decade <= T1 && count < Report::kMaxTrace * 4 - 8; decade *= 10) {
-    for (std::size_t mant : kMantissas) {
-      const std::size_t step = mant * decade / 10;
-      if (step >= 1 && step < T1 && step > all[count - 1]) all[count++] = step;
-    }
-  }
-  if (T1 > all[count - 1]) all[count++] = T1;
-  if (count <= points) {
-    for (std::size_t i = 0; i < count; ++i) out[i] = all[i];
-    return count;
-  }
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < points; ++i) {
-    const std::size_t idx = points == 1 ? count - 1 : i * (count - 1) / (points - 1);
-    if (kept == 0 || all[idx] != out[kept - 1]) out[kept++] = all[idx];
-  }
-  return kept;
-}
-
 // Labels of a tile after the optional DLS22 preprocessing: tl.y itself, or column 0 of the
 // worker's label tile.
 template <class T>
@@ -174,18 +147,38 @@ Status phase1_objective(State<T>& s, bool gradient, double* loss) {
   return Status();
 }
 
+// Fills the trace point of the current W from its metrics.
+template <class T>
+void fill_trace_point(TracePoint* tp, std::size_t step, double loss, double align,
+                      const SubspaceMetrics& sm, const WeightMechanism& mech) {
+  *tp = TracePoint();
+  tp->step = step;
+  tp->train_loss = loss;
+  tp->alignment = align;
+  tp->min_cosine = sm.min_cosine;
+  for (std::size_t k = 0; k < mech.r && k < TracePoint::kDirections; ++k) {
+    tp->mass[k] = mech.mass[k];
+    tp->rank[k] = mech.rank[k];
+    tp->overlap[k] = mech.overlap[k];
+  }
+  for (std::size_t p = 0; p < mech.singular_count && p < TracePoint::kDirections + 2; ++p) {
+    tp->singular_values[p] = mech.singular_values[p];
+  }
+}
+
 template <class T>
 Status phase1(State<T>& s, Report* rep, Clock& clock) {
   const RunConfig& c = s.config;
   const Dims& n = s.dims;
   rep->trace_count = 0;
+  rep->trace = s.trace.points;
   if (!s.variant.trains_phase1) {
     rep->phase1.train_loss = NAN;
-    return measure_weights(s, &rep->phase1.alignment, &rep->phase1.subspace);
+    return measure_weights(s, &rep->phase1.alignment, &rep->phase1.subspace,
+                           &rep->phase1.mechanism);
   }
   if (s.variant.preprocess_labels) MIMKIT_TRY(fit_preprocessing(s));
-  std::size_t schedule[Report::kMaxTrace];
-  const std::size_t points = trace_schedule(c.T1, c.trace, schedule);
+  const std::size_t points = trace_schedule(c, s.trace.steps);
   std::size_t next_trace = 0;
   double metrics_s = 0;
   double last_loss = 0;
@@ -201,14 +194,13 @@ Status phase1(State<T>& s, Report* rep, Clock& clock) {
     const double loss = shard_scalar(s, 0) / static_cast<double>(pass.n);
     const double zero_loss = shard_scalar(s, 1) / static_cast<double>(pass.n);
     MIMKIT_TRY(check_phase1_loss(s, step, loss, zero_loss, last_loss));
-    if (next_trace < points && schedule[next_trace] == step) {
+    if (next_trace < points && s.trace.steps[next_trace] == step) {
       const double tm = platform::now_seconds();
-      TracePoint& tp = rep->trace[rep->trace_count++];
+      double align = 0;
       SubspaceMetrics sm;
-      tp.step = step;
-      tp.train_loss = loss;
-      MIMKIT_TRY(measure_weights(s, &tp.alignment, &sm));
-      tp.min_cosine = sm.min_cosine;
+      WeightMechanism mech;
+      MIMKIT_TRY(measure_weights(s, &align, &sm, &mech));
+      fill_trace_point<T>(&s.trace.points[rep->trace_count++], step, loss, align, sm, mech);
       ++next_trace;
       metrics_s += platform::now_seconds() - tm;
     }
@@ -226,13 +218,11 @@ Status phase1(State<T>& s, Report* rep, Clock& clock) {
   MIMKIT_TRY(phase1_objective(s, false, &rep->phase1.train_loss));
   MIMKIT_TRY(check_phase1_loss(s, c.T1, rep->phase1.train_loss,
                                shard_scalar(s, 1) / static_cast<double>(c.n1), last_loss));
-  MIMKIT_TRY(measure_weights(s, &rep->phase1.alignment, &rep->phase1.subspace));
-  if (next_trace < points && schedule[next_trace] == c.T1) {
-    TracePoint& tp = rep->trace[rep->trace_count++];
-    tp.step = c.T1;
-    tp.train_loss = rep->phase1.train_loss;
-    tp.alignment = rep->phase1.alignment;
-    tp.min_cosine = rep->phase1.subspace.min_cosine;
+  MIMKIT_TRY(
+      measure_weights(s, &rep->phase1.alignment, &rep->phase1.subspace, &rep->phase1.mechanism));
+  if (next_trace < points && s.trace.steps[next_trace] == c.T1) {
+    fill_trace_point<T>(&s.trace.points[rep->trace_count++], c.T1, rep->phase1.train_loss,
+                        rep->phase1.alignment, rep->phase1.subspace, rep->phase1.mechanism);
   }
   return Status();
 }

@@ -38,9 +38,10 @@ Status phase2(State<T>& s, Report* report, Clock& clock);
 template <class T>
 Status evaluate(State<T>& s, Report* report);
 
-/// Alignment and subspace metrics of the current W (section 6).
+/// Alignment, subspace metrics and mechanism of the current W (section 6).
 template <class T>
-Status measure_weights(State<T>& s, double* alignment, SubspaceMetrics* subspace);
+Status measure_weights(State<T>& s, double* alignment, SubspaceMetrics* subspace,
+                       WeightMechanism* mechanism);
 
 /// FNV-1a of W (m x d), then b, then a.
 template <class T>

@@ -16,6 +16,8 @@ DataSet<T>& State<T>::data(Dataset dataset) noexcept {
       return test;
     case Dataset::online:
       return online;
+    case Dataset::validation:
+      return validation;
   }
   return fit1;
 }
@@ -25,11 +27,54 @@ std::size_t datasets_used(const RunConfig& c, const VariantPlan& variant,
   std::size_t count = 0;
   out[count++] = DatasetUse{Dataset::fit1, c.n1, c.mode};
   out[count++] = DatasetUse{Dataset::fit2, c.n2, c.mode};
-  // The test set is read once: regenerating it costs no more than storing it.
+  // The test and validation sets are read once: regenerating costs no more than storing.
   out[count++] = DatasetUse{Dataset::test, c.ntest, DataMode::stream};
+  out[count++] = DatasetUse{Dataset::validation, c.nval, DataMode::stream};
   if (variant.rows == Phase1Rows::online) {
     out[count++] =
         DatasetUse{Dataset::online, static_cast<std::uint64_t>(c.T1) * c.batch, DataMode::stream};
+  }
+  return count;
+}
+
+std::size_t trace_schedule(const RunConfig& c, std::size_t* out) noexcept {
+  const std::size_t T1 = c.T1;
+  std::size_t count = 0;
+  auto put = [&](std::size_t step) {
+    if (out != nullptr) out[count] = step;
+    ++count;
+  };
+  if (c.trace_every > 0) {
+    for (std::size_t step = 0; step < T1; step += c.trace_every) put(step);
+    put(T1);
+    return count;
+  }
+  if (c.trace == 0) return 0;
+  // 0, then 1-1.5-2-3-5-7 per decade (integers only, so the schedule is the same everywhere),
+  // then T1: at most 1 + 6 x 7 + 1 steps for T1 <= 10^6.
+  static const std::size_t kMantissas[] = {10, 15, 20, 30, 50, 70};
+  std::size_t all[64];
+  std::size_t n = 0;
+  all[n++] = 0;
+  for (std::size_t decade = 1; decade <= T1; decade *= 10) {
+    for (std::size_t mant : kMantissas) {
+      const std::size_t step = mant * decade / 10;
+      if (step >= 1 && step < T1 && step > all[n - 1]) all[n++] = step;
+    }
+  }
+  if (T1 > all[n - 1]) all[n++] = T1;
+  const std::size_t points = c.trace;
+  if (n <= points) {
+    for (std::size_t i = 0; i < n; ++i) put(all[i]);
+    return count;
+  }
+  std::size_t last = 0;
+  for (std::size_t i = 0; i < points; ++i) {
+    const std::size_t idx = points == 1 ? n - 1 : i * (n - 1) / (points - 1);
+    if (count == 0 || all[idx] != last) {
+      last = all[idx];
+      put(last);
+    }
   }
   return count;
 }
@@ -122,6 +167,9 @@ Status carve(State<T>& s, Arena& arena) {
   MIMKIT_TRY(arena.allocate(metrics_workspace(m, d, n.r) + d + m, &s.metrics.work, "metrics work"));
   MIMKIT_TRY(arena.allocate(prod(n.r, d), &s.metrics.U, "U (double)"));
   MIMKIT_TRY(arena.allocate(prod(n.r, d), &s.metrics.estimate, "spectral estimate"));
+  s.trace.capacity = trace_schedule(c, nullptr);
+  MIMKIT_TRY(arena.allocate(s.trace.capacity, &s.trace.steps, "trace schedule"));
+  MIMKIT_TRY(arena.allocate(s.trace.capacity, &s.trace.points, "trace"));
   return Status();
 }
 

@@ -8,6 +8,7 @@
 #include "kernels/kernels.hpp"
 #include "mimkit/arena.hpp"
 #include "mimkit/data.hpp"
+#include "mimkit/report.hpp"
 #include "mimkit/train.hpp"
 #include "threads.hpp"
 #include "train/loss.hpp"
@@ -111,6 +112,13 @@ struct Phase2Buffers {
   T* labels = nullptr;         ///< n2 (phase2 = gd only)
 };
 
+/// The phase-1 trace: its schedule and its points (the report points at them).
+struct TraceBuffers {
+  std::size_t capacity = 0;      ///< points the schedule has
+  std::size_t* steps = nullptr;  ///< the schedule, ascending
+  TracePoint* points = nullptr;
+};
+
 /// Metrics in double.
 struct MetricBuffers {
   double* work = nullptr;      ///< metrics_workspace(m, d, r) + d + m: also d- and m-scratch
@@ -138,7 +146,7 @@ struct State {
   CustomFunctions custom;
   Link link;
   Model<T> model;
-  DataSet<T> fit1, fit2, test, online;
+  DataSet<T> fit1, fit2, test, online, validation;
   ThreadPool pool;
 
   NetworkBuffers<T> net;
@@ -148,6 +156,7 @@ struct State {
   SpectralBuffers<T> spectral;
   Phase2Buffers<T> phase2;
   MetricBuffers metrics;
+  TraceBuffers trace;
   bool ready = false;           ///< init() finished
   bool trained = false;         ///< train() ran (it runs once)
   bool custom_weights = false;  ///< set_network() replaced the initialisation
@@ -158,9 +167,13 @@ struct State {
 
 /// The datasets a configuration reads, in the order init() sets them up; *count receives how
 /// many (at most kMaxDatasets). plan() and init() both use this list.
-constexpr std::size_t kMaxDatasets = 4;
+constexpr std::size_t kMaxDatasets = 5;
 std::size_t datasets_used(const RunConfig& config, const VariantPlan& variant,
                           DatasetUse* out) noexcept;
+
+/// The phase-1 steps whose metrics the trace records (config.trace log-spaced points, or every
+/// config.trace_every-th step, with T1 last), ascending, into out (if not null); returns how many.
+std::size_t trace_schedule(const RunConfig& config, std::size_t* out) noexcept;
 
 /// Fills config, variant and dims for `threads` workers (config already resolved and valid).
 template <class T>
