@@ -30,7 +30,7 @@ const char kDataHelp[] =
     "  --link SPEC      link g of z1..zr (default he2(z1)), e.g. \"he2(z1)+0.5*he2(z2)\",\n"
     "                   \"z1*z2\", \"relu(z1)\", \"sign(z1*z2)\", \"norm2\"\n"
     "  --seed S         64-bit seed (default 0)\n"
-    "  --dataset NAME   fit1 | fit2 | test (default fit1)\n"
+    "  --dataset NAME   fit1 | fit2 | test | validation (default fit1)\n"
     "  --noise TAU      label noise standard deviation (default 0)\n"
     "  --dtype T        float | double (default float)\n"
     "  --format F       summary | csv | npy | hash (default summary)\n"
