@@ -71,11 +71,21 @@ def _text(key, value):
                     "(allowed: str, int, float, bool)")
 
 
+def _error(field, message, code="invalid_argument"):
+    """A ConfigError as the library raises them: str() is 'field: message'."""
+    e = ConfigError(f"{field}: {message}")
+    e.code, e.field, e.message = code, field, message
+    return e
+
+
 def _config(preset, config, keys):
     """A _core.Config from a preset name, a dict or "key = value" text, then keywords."""
     c = _core.Config()
     if preset is not None:
-        c.apply_preset(preset)
+        try:
+            c.apply_preset(preset)
+        except ConfigError as e:  # the library names the CLI's flag
+            raise _error("preset", e.message, e.code) from None
     if isinstance(config, str):
         c.apply_text(config, "config")
     elif isinstance(config, collections.abc.Mapping):

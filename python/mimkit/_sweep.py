@@ -11,17 +11,11 @@ import json
 import math
 import re
 
-from . import _core, _config, _isa, _text
+from . import _config, _core, _error, _isa, _text
 from ._core import ConfigError, NumericalError
 
 _MAX_POINTS = 1000000
 _JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
-
-
-def _error(field, message):
-    e = ConfigError(f"{field}: {message}")
-    e.code, e.field, e.message = "invalid_argument", field, message
-    return e
 
 
 def _c_round(v):
@@ -66,7 +60,8 @@ def _expand_range(axis, spec):
     log = len(parts) == 4 and parts[3] == "log"
     lo = _parse_f64(parts[0]) if len(parts) in (3, 4) else None
     hi = _parse_f64(parts[1]) if len(parts) in (3, 4) else None
-    count = int(parts[2]) if len(parts) in (3, 4) and parts[2].isdigit() else 0
+    digits = len(parts) in (3, 4) and re.fullmatch("[0-9]{1,20}", parts[2])
+    count = int(parts[2]) if digits else 0
     if ((len(parts) != 3 and not log) or lo is None or hi is None or not 1 <= count <= 10000
             or (log and (lo <= 0 or hi <= 0))):
         raise _error("grid", f"'{axis}': a range is lo:hi:count or lo:hi:count:log with count in "
@@ -136,7 +131,7 @@ def _preset(name):
     for p in _core.presets():
         if p["name"] == name:
             return p
-    _core.Config().apply_preset(name)  # raises ConfigError listing the known presets
+    _config(name, None, {})  # raises the ConfigError listing the known presets
     raise AssertionError(name)
 
 
@@ -174,9 +169,8 @@ def _plan(preset, grid, seeds, config, keys):
         try:
             c.validate()
         except ConfigError as e:
-            bad = ConfigError(f"{e.field}: point {p} {json.dumps(point_grid)}: {e.message}")
-            bad.code, bad.field, bad.message = e.code, e.field, e.message
-            raise bad from None
+            raise _error(e.field, f"point {p} {json.dumps(point_grid)}: {e.message}",
+                         e.code) from None
         points.append((p, c, point_grid, _core.digest(c.json().encode())))
     return points
 
