@@ -7,6 +7,8 @@ import subprocess
 
 import pytest
 
+import mimkit
+
 
 @pytest.fixture(scope="session")
 def source_root():
@@ -36,3 +38,9 @@ def cli_json(cli):
         return json.loads(out)
 
     return call
+
+
+@pytest.fixture(scope="session")
+def child_env():
+    """Environment for a child Python that imports the mimkit under test, from any directory."""
+    return {**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(mimkit.__file__))}

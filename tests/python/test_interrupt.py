@@ -1,5 +1,4 @@
 """The GIL is released while the library computes, and Ctrl-C (SIGINT) cancels a run."""
-import os
 import signal
 import subprocess
 import sys
@@ -14,12 +13,12 @@ import mimkit
 ENDLESS = "dict(d=256, alpha=16, T1=1000000, ntest=256, n2=256)"
 
 
-def run_and_interrupt(body):
+def run_and_interrupt(body, env):
     """Runs `body` (which prints 'ready' before its long call) in a fresh interpreter, sends
     SIGINT 0.5 s after 'ready' and returns (exit code, stdout, stderr, seconds to exit)."""
     child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(body)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env=os.environ)
+                             env=env)
     assert child.stdout.readline().strip() == "ready"
     time.sleep(0.5)
     child.send_signal(signal.SIGINT)
@@ -33,7 +32,7 @@ def run_and_interrupt(body):
     return child.returncode, out, err, time.monotonic() - sent
 
 
-def test_ctrl_c_cancels_a_run_with_keyboard_interrupt_and_the_module_stays_usable():
+def test_ctrl_c_cancels_a_run_with_keyboard_interrupt_and_the_module_stays_usable(child_env):
     code, out, err, seconds = run_and_interrupt(f"""
         import time, mimkit
         print("ready", flush=True)
@@ -44,30 +43,30 @@ def test_ctrl_c_cancels_a_run_with_keyboard_interrupt_and_the_module_stays_usabl
             print("interrupted", flush=True)
         # The library is fine after a cancelled run.
         print(mimkit.run(d=32, m=8, T1=3, ntest=128, n2=128)["config"]["d"])
-    """)
+    """, child_env)
     assert code == 0, err
     assert out.split() == ["interrupted", "32"]
     assert seconds < 10
 
 
-def test_an_unhandled_ctrl_c_in_a_trainer_ends_python_as_usual():
+def test_an_unhandled_ctrl_c_in_a_trainer_ends_python_as_usual(child_env):
     code, _, err, seconds = run_and_interrupt(f"""
         import mimkit
         t = mimkit.Trainer(**{ENDLESS})
         print("ready", flush=True)
         t.train()
-    """)
+    """, child_env)
     assert code != 0 and err.rstrip().endswith("KeyboardInterrupt")
     assert seconds < 10
 
 
-def test_ctrl_c_cancels_data_generation():
+def test_ctrl_c_cancels_data_generation(child_env):
     code, _, err, seconds = run_and_interrupt("""
         import mimkit
         print("ready", flush=True)
         # The scalar kernels generate about 2e7 normals a second: this takes half a minute.
         mimkit.data(d=1024, n=1 << 19, arch="scalar")
-    """)
+    """, child_env)
     assert code != 0 and "KeyboardInterrupt" in err
     assert seconds < 10
 
