@@ -156,7 +156,8 @@ class Trainer:
     validates the configuration, allocates the one arena the run needs (``footprint_bytes``),
     generates the data and initialises the network. The arena belongs to this object and is
     freed with it; every array it returns is a copy, valid for as long as you keep it, whatever
-    happens to the Trainer. One call at a time per Trainer (another thread gets a ValueError).
+    happens to the Trainer. Its ``threads`` worker threads live as long as it does. One call at
+    a time per Trainer (another thread gets a ValueError).
     """
 
     def __init__(self, config=None, *, preset=None, threads=1, arch=None, dtype="float", **keys):
@@ -166,7 +167,9 @@ class Trainer:
         self.threads = threads
 
     def train(self):
-        """Phase 1, the spectral estimator, phase 2 and the metrics: the report dict of run()."""
+        """Phase 1, the spectral estimator, phase 2 and the metrics: the report dict of run().
+        Training starts from the current parameters: a second call continues from where the
+        first left them (set_network() puts back an initialisation)."""
         return json.loads(self._core.train())
 
     def network(self):
