@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "cli/results.hpp"
+#include "cli/sweep_grid.hpp"
 #include "mimkit/mimkit.hpp"
 
 namespace py = pybind11;
@@ -538,6 +540,48 @@ py::list supported_isas() {
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Sweeps: the points, their keys and the results lines by the CLI's own rules (src/cli/
+// sweep_grid and results), so a Python sweep and `mimkit sweep` write the same file.
+// ---------------------------------------------------------------------------------------------
+
+struct SweepPlan {
+  cli::SweepId id;
+  std::vector<cli::Point> points;
+
+  const cli::Point& at(std::size_t index) const {
+    if (index >= points.size()) throw py::index_error("no such point");
+    return points[index];
+  }
+};
+
+// grid: the CLI's text ("d=64,128;alpha=2:64:6:log") or a list of (key, [value texts]).
+std::unique_ptr<SweepPlan> make_sweep_plan(const RunConfig& base, const py::object& grid,
+                                           std::uint64_t seeds, const std::string& dtype) {
+  std::vector<cli::Axis> axes;
+  if (py::isinstance<py::str>(grid)) {
+    check(cli::parse_grid_text(grid.cast<std::string>(), &axes));
+  } else {
+    for (const auto& item :
+         grid.cast<std::vector<std::pair<std::string, std::vector<std::string>>>>()) {
+      cli::Axis axis;
+      axis.key = item.first;
+      axis.values = item.second;
+      if (axis.values.empty()) {
+        check(
+            Status::error(Code::invalid_argument, "grid", "'%s' has no values", axis.key.c_str()));
+      }
+      check(cli::check_axis(&axis));
+      axes.push_back(axis);
+    }
+  }
+  check(cli::check_axes(axes));
+  auto plan = std::make_unique<SweepPlan>();
+  check(cli::enumerate(base, axes, seeds, &plan->points));
+  plan->id = cli::make_sweep_id(base, axes, seeds, dtype);
+  return plan;
+}
+
 }  // namespace
 
 }  // namespace python
@@ -599,6 +643,28 @@ PYBIND11_MODULE(_core, m) {
   m.def("data", &data_any, py::arg("d"), py::arg("r"), py::arg("link"), py::arg("n"),
         py::arg("seed"), py::arg("dataset"), py::arg("noise"), py::arg("dtype"), py::arg("isa"),
         py::arg("tile_rows"));
+  py::class_<SweepPlan>(m, "SweepPlan")
+      .def(py::init(&make_sweep_plan), py::arg("base"), py::arg("grid"), py::arg("seeds"),
+           py::arg("dtype"))
+      .def("points",
+           [](const SweepPlan& p) {
+             py::list out;
+             for (const cli::Point& pt : p.points) {
+               out.append(py::make_tuple(pt.index, pt.config, pt.grid_json, pt.key));
+             }
+             return out;
+           })
+      .def("id", [](const SweepPlan& p) { return p.id.id; })
+      .def("line",
+           [](const SweepPlan& p, std::size_t index, const std::string& report) {
+             return cli::result_line(p.id, p.at(index), p.points.size(), report.c_str());
+           })
+      .def("error_line", [](const SweepPlan& p, std::size_t index, const std::string& field,
+                            const std::string& message) {
+        return cli::error_line(
+            p.id, p.at(index), p.points.size(),
+            Status::error(Code::numerical_error, field.c_str(), "%s", message.c_str()));
+      });
   m.def("digest", &digest);
   m.def("presets", &preset_list);
   m.def("keys", &key_list);

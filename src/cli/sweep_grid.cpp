@@ -43,7 +43,6 @@ Status parse_axis(const std::string& text, Axis* out) {
   }
   out->key = text.substr(0, eq);
   const std::string spec = text.substr(eq + 1);
-  RunConfig probe;
   if (spec.find(':') != std::string::npos) {
     std::vector<std::string> parts;
     std::stringstream ss(spec);
@@ -76,13 +75,18 @@ Status parse_axis(const std::string& text, Axis* out) {
       out->values.push_back(v);
     }
   }
+  return check_axis(out);
+}
+
+Status check_axis(Axis* axis) {
+  RunConfig probe;
   // Check the key and values now, not after hours of sweeping; integer keys take rounded values.
-  for (std::string& v : out->values) {
-    Status st = set(&probe, out->key.c_str(), v.c_str());
+  for (std::string& v : axis->values) {
+    Status st = set(&probe, axis->key.c_str(), v.c_str());
     double x = 0;
     if (!st.ok() && parse_f64(v, &x)) {
       const std::string rounded = format_number(std::round(x));
-      if (set(&probe, out->key.c_str(), rounded.c_str()).ok()) {
+      if (set(&probe, axis->key.c_str(), rounded.c_str()).ok()) {
         v = rounded;
         st = Status();
       }

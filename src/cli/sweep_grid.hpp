@@ -32,6 +32,11 @@ struct Point {
 /// set() now (integer keys take rounded values), not after hours of sweeping.
 Status parse_axis(const std::string& text, Axis* out);
 
+/// Checks every value of an axis against its config key with set(); a value an integer key
+/// rejects is replaced by its rounded form when that is accepted (ranges give 5.03968 where T1
+/// needs 5). Errors name --grid.
+Status check_axis(Axis* axis);
+
 /// Axes separated by ';' (a preset's grid text).
 Status parse_grid_text(const std::string& text, std::vector<Axis>* axes);
 
