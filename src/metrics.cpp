@@ -66,31 +66,46 @@ SubspaceMetrics compare_with_work(const double* U, const double* V, std::size_t 
   return out;
 }
 
-// The mechanism of W from its Gram eigenvalues ev (n of them, descending) and the first `count`
-// right singular vectors V (unit or zero rows); Ud is U (r x d) in double.
+// The mechanism of W from its Gram matrix's eigenvalues ev (descending) and eigenvectors E
+// (columns, n x n; W W^T's when small_m, else W^T W's); Ud is U (r x d) in double; scratch holds
+// m doubles. u_k's rank is searched among all n right singular vectors above the noise floor.
 template <class T>
 void describe_mechanism(const T* W, std::size_t m, std::size_t d, std::size_t ldw, const double* Ud,
-                        std::size_t r, const double* ev, std::size_t n, const double* V,
-                        std::size_t count, WeightMechanism* out) {
+                        std::size_t r, const double* ev, const double* E, std::size_t n,
+                        bool small_m, double* scratch, WeightMechanism* out) {
   *out = WeightMechanism();
   out->r = r;
-  out->singular_count = count;
+  out->singular_count = std::min(n, r + WeightMechanism::kExtraSingular);
   double total = 0;  // ||W||_F^2 = the Gram matrix's trace
   for (std::size_t p = 0; p < n; ++p) total += ev[p] > 0 ? ev[p] : 0.0;
-  for (std::size_t p = 0; p < count; ++p)
+  for (std::size_t p = 0; p < out->singular_count; ++p) {
     out->singular_values[p] = ev[p] > 0 ? std::sqrt(ev[p]) : 0.0;
+  }
+  // The same noise floor as the subspace: sigma_p / sigma_1 < 1e-6 is not a direction of W.
+  const double top = n > 0 ? ev[0] : 0.0;
+  std::size_t present = 0;
+  while (present < n && ev[present] > 1e-12 * top && ev[present] > 1e-300) ++present;
   for (std::size_t k = 0; k < r; ++k) {
     const double* u = Ud + k * d;
-    double inside = 0;  // ||W u_k||^2
+    double* z = scratch;  // W u_k (m)
+    double inside = 0;    // ||W u_k||^2
     for (std::size_t i = 0; i < m; ++i) {
       double dot = 0;
       for (std::size_t q = 0; q < d; ++q) dot += static_cast<double>(W[i * ldw + q]) * u[q];
+      z[i] = dot;
       inside += dot * dot;
     }
     out->mass[k] = total > 0 ? at_most_one(inside / total) : 0.0;
-    for (std::size_t p = 0; p < count; ++p) {
+    // u_k . v_p: v_p = W^T e_p / sigma_p (small m, so u_k . v_p = e_p . W u_k / sigma_p), or
+    // v_p = e_p (W^T W's eigenvector).
+    for (std::size_t p = 0; p < present; ++p) {
       double dot = 0;
-      for (std::size_t q = 0; q < d; ++q) dot += V[p * d + q] * u[q];
+      if (small_m) {
+        for (std::size_t i = 0; i < m; ++i) dot += E[i * n + p] * z[i];
+        dot /= std::sqrt(ev[p]);
+      } else {
+        for (std::size_t q = 0; q < d; ++q) dot += E[q * n + p] * u[q];
+      }
       if (std::fabs(dot) > out->overlap[k]) {
         out->overlap[k] = at_most_one(std::fabs(dot));
         out->rank[k] = p + 1;
@@ -161,7 +176,7 @@ Status weight_metrics(const T* W, std::size_t m, std::size_t d, std::size_t ldw,
   double* E = G + n * n;       // n x n eigenvectors (columns)
   double* ework = E + n * n;   // n x n eigensolver scratch
   double* ev = ework + n * n;  // n eigenvalues, descending
-  double* V = ev + n;          // r x d estimated basis, then up to r + kExtra singular vectors
+  double* V = ev + n;          // r x d estimated basis, then scratch
   double* Ud = V + (r + WeightMechanism::kExtraSingular) * d;  // r x d, U in double
   double* cwork = Ud + r * d;                                  // compare_workspace(r)
   if (small_m) {
@@ -199,9 +214,7 @@ Status weight_metrics(const T* W, std::size_t m, std::size_t d, std::size_t ldw,
   // below 1e-12 of the largest (sigma_k / sigma_1 < 1e-6) is noise, not a direction of W: that
   // row of V stays zero and the direction counts as missing. 1e-300 guards W = 0.
   const double top = n > 0 ? ev[0] : 0.0;
-  const std::size_t count =
-      mechanism == nullptr ? r : std::min(n, r + WeightMechanism::kExtraSingular);
-  for (std::size_t k = 0; k < std::max(r, count); ++k) {
+  for (std::size_t k = 0; k < r; ++k) {
     double* v = V + k * d;
     for (std::size_t q = 0; q < d; ++q) v[q] = 0;
     const bool present = k < n && ev[k] > 1e-12 * top && ev[k] > 1e-300;
@@ -220,7 +233,10 @@ Status weight_metrics(const T* W, std::size_t m, std::size_t d, std::size_t ldw,
     }
   }
   for (std::size_t i = 0; i < r * d; ++i) Ud[i] = static_cast<double>(U[i]);
-  if (mechanism != nullptr) describe_mechanism(W, m, d, ldw, Ud, r, ev, n, V, count, mechanism);
+  if (mechanism != nullptr) {
+    // Scratch of m doubles after V's r rows: small_m means m <= d <= kExtraSingular d.
+    describe_mechanism(W, m, d, ldw, Ud, r, ev, E, n, small_m, V + r * d, mechanism);
+  }
   // Exact arithmetic gives orthonormal rows already; this removes the rounding (and keeps zero
   // rows zero) so compare_subspaces' precondition holds to the last bits.
   linalg::orthonormalize_rows(V, r, d, d);

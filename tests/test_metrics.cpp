@@ -434,3 +434,29 @@ TEST_CASE("the mechanism of W = 0 is empty: no mass, rank 0") {
   CHECK(mech.rank[0] == 0);
   CHECK(mech.singular_values[0] == 0);
 }
+
+TEST_CASE("the rank of u_k is searched among all singular vectors: u2 as W's 8th direction") {
+  // sigma = 8, 7, ..., 1 on rows 0, 2, 3, ..., 8, 1 of a rotated basis: u1 = Q0 first, u2 = Q1
+  // last of eight (beyond the r + 4 singular values the report lists).
+  const std::size_t d = 12, m = 10, r = 2;
+  const std::vector<double> Q = basis(d, 21), L = basis(m, 22);
+  const std::size_t dir[8] = {0, 2, 3, 4, 5, 6, 7, 1};
+  std::vector<double> W(m * d, 0.0);
+  for (std::size_t p = 0; p < 8; ++p) {
+    for (std::size_t i = 0; i < m; ++i) {
+      for (std::size_t j = 0; j < d; ++j) {
+        W[i * d + j] += static_cast<double>(8 - p) * L[p * m + i] * Q[dir[p] * d + j];
+      }
+    }
+  }
+  std::vector<double> work(mimkit::metrics_workspace(m, d, r));
+  SubspaceMetrics sm;
+  mimkit::WeightMechanism mech;
+  REQUIRE(
+      mimkit::weight_metrics<double>(W.data(), m, d, d, Q.data(), r, work.data(), &sm, &mech).ok());
+  CHECK(mech.rank[0] == 1);
+  CHECK(mech.rank[1] == 8);
+  CHECK(mech.overlap[1] == doctest::Approx(1).epsilon(1e-9));
+  CHECK(mech.singular_count == r + mimkit::WeightMechanism::kExtraSingular);
+  CHECK(mech.mass[1] == doctest::Approx(1.0 / 204).epsilon(1e-9));  // 1 / (64 + 49 + ... + 1)
+}

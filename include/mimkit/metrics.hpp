@@ -29,8 +29,9 @@ struct WeightMechanism {
   double mass[Link::kMaxR] = {};  ///< ||W u_k||^2 / ||W||_F^2, in [0, 1]; 0 for W = 0
   /// Top singular values of W, descending (absolute, in W's units).
   double singular_values[Link::kMaxR + kExtraSingular] = {};
-  /// 1-based index p of the right singular vector v_p (among the reported ones) most aligned
-  /// with u_k: u_k "appears" as W's p-th direction. 0 when W = 0.
+  /// 1-based index p of the right singular vector v_p of W (among all of them above a noise
+  /// floor of 1e-6 sigma_1) most aligned with u_k: u_k "appears" as W's p-th direction. 0 when
+  /// W = 0.
   std::size_t rank[Link::kMaxR] = {};
   double overlap[Link::kMaxR] = {};  ///< |u_k . v_rank|, in [0, 1]
 };
@@ -57,7 +58,7 @@ SubspaceMetrics compare_subspaces(const double* U, const double* V, std::size_t 
 /// Code::numerical_error if W has NaN/Inf; Code::invalid_argument unless 1 <= r <= min(d, kMaxR).
 /// Directions with singular value below 1e-6 of the largest (W of rank < r) count as missing:
 /// cosine 0.
-/// With `mechanism` not null, also fills it from the same decomposition: O(m d r) more.
+/// With `mechanism` not null, also fills it from the same decomposition: O(m d r + n^2 r) more.
 template <class T>
 Status weight_metrics(const T* W, std::size_t m, std::size_t d, std::size_t ldw, const T* U,
                       std::size_t r, double* work, SubspaceMetrics* out,
