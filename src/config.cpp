@@ -180,6 +180,14 @@ void resolve(RunConfig* config) noexcept {
     if (n > 4611686018427387904.0) n = 4611686018427387904.0;  // 2^62
     c.n1 = static_cast<std::uint64_t>(n);
   }
+  if (c.m_per_d > 0 && std::isfinite(c.m_per_d)) {
+    // 2 floor(x / 2 + 1/2): the even number nearest x, exact arithmetic plus an exact floor.
+    // Clamped to m's range here; validate() reports a width beyond it against m_per_d.
+    double m = 2 * std::floor(c.m_per_d * static_cast<double>(c.d) / 2 + 0.5);
+    if (m < 2) m = 2;
+    if (m > 131072) m = 131072;
+    c.m = static_cast<std::size_t>(m);
+  }
   train::resolve_variant(&c);
 }
 
@@ -191,6 +199,14 @@ Status validate(const RunConfig& c) noexcept {
       return Status::error(Code::invalid_argument, "alpha",
                            "alpha = %g gives n1 = alpha d = %.0f for d = %zu (allowed: n1 <= 2^40)",
                            c.alpha, n, c.d);
+    }
+  }
+  if (c.m_per_d > 0 && std::isfinite(c.m_per_d) && c.d >= 1 && c.d <= kMaxD) {
+    const double m = 2 * std::floor(c.m_per_d * static_cast<double>(c.d) / 2 + 0.5);
+    if (m > 65536) {
+      return Status::error(Code::invalid_argument, "m_per_d",
+                           "m_per_d = %g gives m = %.0f for d = %zu (allowed: m <= 65536)",
+                           c.m_per_d, m, c.d);
     }
   }
   for (const Key& k : kKeys) MIMKIT_TRY(check_field(k, c));

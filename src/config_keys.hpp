@@ -164,6 +164,9 @@ constexpr Key kKeys[] = {
     // Network and phase 1
     uint_key<&RunConfig::m>("m", 2, 65536, true,
                             "hidden units (default 64; allowed: 2..65536, even)"),
+    real_key("m_per_d", &RunConfig::m_per_d, 0.0, false,
+             "if > 0, m = the even number nearest m_per_d d overrides m, for widths that scale "
+             "with d (default 0; allowed: a finite number >= 0)"),
     real_key("eps0", &RunConfig::eps0, 0.0, true,
              "initial weight norm (default 0.001; allowed: a finite number > 0)"),
     real_key("eta1", &RunConfig::eta1, 0.0, true,

@@ -169,42 +169,17 @@ TEST_CASE("the default RunConfig validates, before and after resolve") {
 }
 
 TEST_CASE("config_keys lists exactly the RunConfig fields, in documentation order") {
-  const std::vector<std::string> expected = {"d",
-                                             "r",
-                                             "link",
-                                             "noise",
-                                             "seed",
-                                             "alpha",
-                                             "n1",
-                                             "n2",
-                                             "ntest",
-                                             "nval",
-                                             "m",
-                                             "eps0",
-                                             "eta1",
-                                             "beta1",
-                                             "T1",
-                                             "loss",
-                                             "huber_delta",
-                                             "activation",
-                                             "variant",
-                                             "batch",
-                                             "preprocess",
-                                             "normalize",
-                                             "sigma_b",
-                                             "activation2",
-                                             "lambda2",
-                                             "phase2",
-                                             "T2",
-                                             "eta2",
-                                             "spectral",
-                                             "spectral_T",
-                                             "spectral_iters",
-                                             "trace",
-                                             "trace_every",
-                                             "mode",
-                                             "tile_rows",
-                                             "shards"};
+  const std::vector<std::string> expected = {
+      "d",           "r",           "link",       "noise",
+      "seed",        "alpha",       "n1",         "n2",
+      "ntest",       "nval",        "m",          "m_per_d",
+      "eps0",        "eta1",        "beta1",      "T1",
+      "loss",        "huber_delta", "activation", "variant",
+      "batch",       "preprocess",  "normalize",  "sigma_b",
+      "activation2", "lambda2",     "phase2",     "T2",
+      "eta2",        "spectral",    "spectral_T", "spectral_iters",
+      "trace",       "trace_every", "mode",       "tile_rows",
+      "shards"};
   CHECK(keys() == expected);
   for (const std::string& k : expected) {
     const char* help = mimkit::config_key_help(k.c_str());
@@ -713,4 +688,24 @@ TEST_CASE("resolve is idempotent") {
   mimkit::resolve(&c);
   CHECK(json(c) == once);
   CHECK(c.n1 == 1232);  // 3.7 * 333 = 1232.1
+}
+
+TEST_CASE(
+    "m_per_d sets m to the even number nearest m_per_d d, and an m beyond range is its "
+    "error") {
+  RunConfig c;
+  c.d = 300;
+  c.m_per_d = 0.5;
+  mimkit::resolve(&c);
+  CHECK(c.m == 150);
+  c.m_per_d = 0.51;  // 153 -> 154 (nearest even)
+  mimkit::resolve(&c);
+  CHECK(c.m == 154);
+  CHECK(mimkit::validate(c).ok());
+  c.d = 1 << 20;
+  c.r = 2;
+  c.m_per_d = 1;
+  const mimkit::Status s = mimkit::validate(c);
+  CHECK(std::string(s.field()) == "m_per_d");
+  CHECK(std::string(s.message()).find("allowed: m <= 65536") != std::string::npos);
 }

@@ -43,13 +43,14 @@ struct RunConfig {
   std::uint64_t nval = 4096;   ///< validation samples (its own stream), >= 1
 
   // Network and phase 1 (sections 2-3)
-  std::size_t m = 64;                           ///< hidden units, even, 2..65536
-  double eps0 = 1e-3;                           ///< initial weight norm, > 0
-  double eta1 = 0.5;                            ///< phase-1 learning rate, > 0
-  double beta1 = 0.8;                           ///< phase-1 weight decay, >= 0
-  std::size_t T1 = 40;                          ///< phase-1 steps (dls22 forces 1)
-  Loss loss = Loss::squared;                    ///< phase-1 (and phase-2) loss
-  double huber_delta = 1.0;                     ///< Huber threshold, > 0
+  std::size_t m = 64;         ///< hidden units, even, 2..65536
+  double m_per_d = 0.0;       ///< if > 0, m = the even number nearest m_per_d d (overrides m)
+  double eps0 = 1e-3;         ///< initial weight norm, > 0
+  double eta1 = 0.5;          ///< phase-1 learning rate, > 0
+  double beta1 = 0.8;         ///< phase-1 weight decay, >= 0
+  std::size_t T1 = 40;        ///< phase-1 steps (dls22 forces 1)
+  Loss loss = Loss::squared;  ///< phase-1 (and phase-2) loss
+  double huber_delta = 1.0;   ///< Huber threshold, > 0
   Activation activation = Activation::logcosh;  ///< phase-1 activation (not relu)
   Variant variant = Variant::layerwise;
   std::size_t batch = 256;  ///< online variant: fresh samples per step, >= 1
@@ -83,7 +84,8 @@ struct RunConfig {
 /// The model part of a run's configuration (d, r, noise, seed, tile_rows).
 ModelConfig model_config(const RunConfig& config) noexcept;
 
-/// Resolves derived values: n1 from alpha, dls22's T1 = 1 and beta1 = 1/eta1. Idempotent.
+/// Resolves derived values: n1 from alpha, m from m_per_d, dls22's T1 = 1 and beta1 = 1/eta1.
+/// Idempotent.
 void resolve(RunConfig* config) noexcept;
 
 /// Checks every field and every cross-field rule. The Status names the key, the value and
