@@ -67,8 +67,10 @@ std::size_t report_json(const Report& rep, const char* dtype, char* out,
   text::Writer w(out, capacity);
   char config[4096];
   to_json(rep.config, config, sizeof config);
-  w.put("{\"config\": %s, \"version\": \"%s\", \"isa\": \"%s\", \"dtype\": \"%s\", ", config,
-        version(), isa_name(rep.isa), dtype);
+  w.put(
+      "{\"config\": %s, \"version\": \"%s\", \"commit\": \"%s\", \"isa\": \"%s\", "
+      "\"dtype\": \"%s\", ",
+      config, version(), git_commit(), isa_name(rep.isa), dtype);
   w.put("\"threads\": %zu, \"footprint_bytes\": %zu, ", rep.threads, rep.footprint_bytes);
   if (rep.custom_activation || rep.custom_loss) {
     w.put("\"custom\": {\"activation\": %s, \"loss\": %s}, ",

@@ -68,10 +68,10 @@ struct Report {
 
 /// Writes `report` as one JSON object (no newline) into out (NUL-terminated, truncated to
 /// capacity); returns the length the full text needs (like snprintf). Keys: config (every
-/// resolved key), version, isa, dtype, threads, footprint_bytes, timings {phase1_s,
-/// phase1_step_s, spectral_s, phase2_s, total_s}, phase1 {alignment, cosines (descending),
-/// min_cosine, subspace_distance, per_direction, mass, singular_values, rank, overlap,
-/// train_loss}, phase2 {test_error, validation_error, train_loss}, spectral {cosines,
+/// resolved key), version, commit (the git commit built), isa, dtype, threads, footprint_bytes,
+/// timings {phase1_s, phase1_step_s, spectral_s, phase2_s, total_s}, phase1 {alignment, cosines
+/// (descending), min_cosine, subspace_distance, per_direction, mass, singular_values, rank,
+/// overlap, train_loss}, phase2 {test_error, validation_error, train_loss}, spectral {cosines,
 /// min_cosine, subspace_distance, per_direction, eigenvalues} when it ran, trace [{step,
 /// train_loss, alignment, min_cosine, mass, rank, overlap, singular_values}] when recorded,
 /// weights_digest (16 hex digits).
