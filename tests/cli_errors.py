@@ -179,7 +179,11 @@ CASES = [
     (DATA[:-1] + ["0"], {}, 2, ["--n", "'0'", "allowed"], {}),
     (DATA + ["--link", "he13(z1)"], {}, 2, ["link", "degree 13", "12"], {}),
     # --- sweep
-    (["sweep", "--out", "s.jsonl"], {}, 2, ["--preset", "required"], {}),
+    (["sweep", "--grid", "alpha=4,8"], {}, 2, ["--out", "required without --preset"], {}),
+    (SWEEP + ["--shard", "auto", "--out", "s.jsonl"], {}, 2,
+     ["--shard", "SLURM_ARRAY_TASK_ID", "unset"], {}),
+    (RUN, {}, 2, ["MIMKIT_THREADS", "'0'", "allowed: an integer in 1..256"],
+     {"MIMKIT_THREADS": "0"}),
     (["sweep", "--preset", "nope"], {}, 2, ["--preset", "unknown preset 'nope'"], {}),
     (SWEEP + ["--shard", "3/3", "--out", "s.jsonl"], {}, 2, ["--shard", "'3/3'", "0 <= I < N"],
      {}),

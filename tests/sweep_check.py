@@ -93,6 +93,21 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 1 and "another mimkit sweep is writing" in r.stderr,
           "a second sweep on a file being written is refused: " + r.stderr.strip())
 
+    # Without a preset: the defaults and the given grid; --shard auto follows a Slurm array.
+    custom = os.path.join(tmp, "custom.jsonl")
+    r = subprocess.run(mimkit + ["sweep", "--grid", "alpha=4,8", "--set", "d=16", "--set",
+                                 "T1=2", "--quiet", "--out", custom], capture_output=True,
+                       text=True)
+    check(r.returncode == 0 and len(results(custom)) == 2,
+          "a sweep without --preset runs its grid from the defaults: " + r.stderr.strip())
+    env = dict(os.environ, SLURM_ARRAY_TASK_ID="5", SLURM_ARRAY_TASK_MIN="4",
+               SLURM_ARRAY_TASK_COUNT="3")
+    r = subprocess.run(mimkit + ["sweep"] + BASE + ["--shard", "auto", "--dry-run"],
+                       capture_output=True, text=True, env=env)
+    listed = [int(l.split()[0]) for l in r.stdout.splitlines()]
+    check(r.returncode == 0 and listed == [1, 4, 7, 10],
+          "--shard auto takes task 5 of an array starting at 4 as shard 1/3: %s" % listed)
+
     # Kill a sweep at several moments with SIGKILL, resume each time: same lines in the end.
     killed = os.path.join(tmp, "killed.jsonl")
     for delay in (0.05, 0.2, 0.4):

@@ -29,7 +29,8 @@ const char kRunHelp[] =
     "  --config FILE       key = value lines (# comments)\n"
     "  --set key=value     one setting (repeatable); mimkit run --keys lists every key\n"
     "  --keys              list the config keys with their defaults and ranges\n"
-    "  --threads N         worker threads, 1..256 (default 1; results do not depend on it)\n"
+    "  --threads N         worker threads, 1..256 (default: $MIMKIT_THREADS, else every CPU;\n"
+    "                      results do not depend on it)\n"
     "  --arch A            auto | %s (default: $MIMKIT_ARCH or auto)\n"
     "  --dtype T           float | double (default float)\n"
     "  --out FILE          write the JSON line to FILE (never overwrites without --force)\n"
@@ -123,7 +124,7 @@ int cmd_run(int argc, char** argv) {
   Execution exec;
   std::uint64_t threads = 1;
   std::string dtype;
-  if (int code = report(args.get_size("threads", 1, 1, 256, &threads))) return code;
+  if (int code = report(thread_count(args, &threads))) return code;
   if (int code = report(args.get_choice("dtype", "float", {"float", "double"}, &dtype))) {
     return code;
   }

@@ -30,25 +30,27 @@ namespace cli {
 namespace {
 
 const char kSweepHelp[] =
-    "usage: mimkit sweep --preset NAME [options]\n"
+    "usage: mimkit sweep [--preset NAME] [options]\n"
     "\n"
     "Runs every point of a grid of configurations x seeds and appends one JSON line per\n"
     "finished point: the run's report plus point, points, point_key and grid. Point k belongs\n"
     "to shard k mod N, so N shards (Slurm arrays, GNU parallel, ...) together equal one sweep.\n"
     "\n"
     "options:\n"
-    "  --preset NAME          base configuration and its default grid (mimkit presets)\n"
+    "  --preset NAME          base configuration and its default grid (mimkit presets);\n"
+    "                         without one: the defaults, --grid only, one seed, --out required\n"
     "  --config FILE          key = value lines over the preset\n"
     "  --set key=value        one setting over the preset (repeatable)\n"
     "  --grid AXIS            key=v1,v2,... or key=lo:hi:count or key=lo:hi:count:log\n"
     "                         (repeatable; replaces the preset's grid; first axis slowest)\n"
     "  --seeds K              seeds seed, seed+1, ..., seed+K-1 per grid point (default: "
     "preset's)\n"
-    "  --shard I/N            run only points k with k mod N = I (default 0/1)\n"
+    "  --shard I/N            run only points k with k mod N = I (default 0/1); --shard auto\n"
+    "                         takes I and N from SLURM_ARRAY_TASK_ID/_MIN and _COUNT\n"
     "  --out FILE             the JSONL file (default out/<preset>.jsonl)\n"
     "  --resume               skip points already in FILE (a killed sweep continues)\n"
     "  --force                start FILE afresh even if it exists\n"
-    "  --threads N            threads per run (default 1)\n"
+    "  --threads N            threads per run (default: $MIMKIT_THREADS, else every CPU)\n"
     "  --arch A, --dtype T    as for mimkit run\n"
     "  --max-memory SIZE      as for mimkit run: every point is checked before the first runs\n"
     "  --dry-run              print the points and exit\n"
@@ -170,34 +172,35 @@ int cmd_sweep(int argc, char** argv) {
     std::fputs(kSweepHelp, stdout);
     return kExitOk;
   }
-  if (int code = report(args.require("preset"))) return code;
+  // Without --preset a sweep starts from the defaults, with no grid but --grid and one seed.
   std::string preset_name;
   args.get_string("preset", "", &preset_name);
   RunConfig base;
   if (int code = report(build_config(args, &base))) return code;
-  const Preset* preset = find_preset(preset_name.c_str());
+  const Preset* preset = args.has("preset") ? find_preset(preset_name.c_str()) : nullptr;
+  if (preset == nullptr && !args.has("out")) {
+    return report(Status::error(Code::invalid_argument, "--out",
+                                "is required without --preset (there is no preset name to "
+                                "call the file after)"));
+  }
   std::vector<Axis> axes;
   if (args.has("grid")) {
     for (const std::string& g : args.all("grid")) {
       axes.emplace_back();
       if (int code = report(parse_axis(g, &axes.back()))) return code;
     }
-  } else if (int code = report(parse_grid_text(preset->grid, &axes))) {
-    return code;
+  } else if (preset != nullptr) {
+    if (int code = report(parse_grid_text(preset->grid, &axes))) return code;
   }
   if (int code = report(check_axes(axes))) return code;
-  std::uint64_t seeds = 0, threads = 1;
-  if (int code = report(args.get_size("seeds", preset->seeds, 1, 100000, &seeds))) return code;
-  if (int code = report(args.get_size("threads", 1, 1, 256, &threads))) return code;
-  std::string shard_text, dtype, out;
-  args.get_string("shard", "0/1", &shard_text);
-  std::uint64_t shard = 0, shards = 1;
-  const std::size_t slash = shard_text.find('/');
-  if (slash == std::string::npos || !parse_u64(shard_text.substr(0, slash), &shard) ||
-      !parse_u64(shard_text.substr(slash + 1), &shards) || shards < 1 || shard >= shards) {
-    return report(Status::error(Code::invalid_argument, "--shard",
-                                "'%s' is not I/N with 0 <= I < N (e.g. 0/4)", shard_text.c_str()));
+  std::uint64_t seeds = 0, threads = 1, shard = 0, shards = 1;
+  if (int code = report(
+          args.get_size("seeds", preset != nullptr ? preset->seeds : 1, 1, 100000, &seeds))) {
+    return code;
   }
+  if (int code = report(thread_count(args, &threads))) return code;
+  if (int code = report(shard_of(args, &shard, &shards))) return code;
+  std::string dtype, out;
   if (int code = report(args.get_choice("dtype", "float", {"float", "double"}, &dtype))) {
     return code;
   }

@@ -50,6 +50,50 @@ int report(const Status& status) {
   return usage ? kExitUsage : kExitFailure;
 }
 
+Status thread_count(const Args& args, std::uint64_t* threads) {
+  if (args.has("threads")) return args.get_size("threads", 1, 1, 256, threads);
+  const char* env = std::getenv("MIMKIT_THREADS");
+  if (env != nullptr && env[0] != '\0') {
+    if (!parse_u64(env, threads) || *threads < 1 || *threads > 256) {
+      return Status::error(Code::invalid_argument, "MIMKIT_THREADS",
+                           "'%s' is not allowed (allowed: an integer in 1..256)", env);
+    }
+    return Status();
+  }
+  const long online = ::sysconf(_SC_NPROCESSORS_ONLN);
+  *threads = online < 1 ? 1 : (online > 256 ? 256 : static_cast<std::uint64_t>(online));
+  return Status();
+}
+
+Status shard_of(const Args& args, std::uint64_t* shard, std::uint64_t* shards) {
+  std::string text;
+  args.get_string("shard", "0/1", &text);
+  if (text == "auto") {
+    const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
+    const char* count = std::getenv("SLURM_ARRAY_TASK_COUNT");
+    const char* min = std::getenv("SLURM_ARRAY_TASK_MIN");
+    std::uint64_t i = 0, n = 0, lo = 0;
+    if (id == nullptr || count == nullptr || !parse_u64(id, &i) || !parse_u64(count, &n) ||
+        (min != nullptr && !parse_u64(min, &lo)) || i < lo || n < 1 || i - lo >= n) {
+      return Status::error(Code::invalid_argument, "--shard",
+                           "auto needs SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (and "
+                           "SLURM_ARRAY_TASK_MIN) with 0 <= ID - MIN < COUNT (got ID %s, COUNT "
+                           "%s, MIN %s)",
+                           id ? id : "unset", count ? count : "unset", min ? min : "unset");
+    }
+    *shard = i - lo;
+    *shards = n;
+    return Status();
+  }
+  const std::size_t slash = text.find('/');
+  if (slash == std::string::npos || !parse_u64(text.substr(0, slash), shard) ||
+      !parse_u64(text.substr(slash + 1), shards) || *shards < 1 || *shard >= *shards) {
+    return Status::error(Code::invalid_argument, "--shard",
+                         "'%s' is not I/N with 0 <= I < N (e.g. 0/4), or auto", text.c_str());
+  }
+  return Status();
+}
+
 Status select_isa(const Args& args, Isa* out) {
   if (args.has("arch")) {
     std::string arch;

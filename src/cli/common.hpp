@@ -29,6 +29,14 @@ bool stop_on_interrupt(void* user);
 /// Prints "mimkit: <field>: <message>" on stderr and returns the exit code for `status`.
 int report(const Status& status);
 
+/// Worker threads: --threads, else MIMKIT_THREADS, else the CPUs online (1..256). Results
+/// never depend on it.
+Status thread_count(const Args& args, std::uint64_t* threads);
+
+/// --shard I/N (default 0/1), or --shard auto: I = SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN
+/// (0 when unset), N = SLURM_ARRAY_TASK_COUNT.
+Status shard_of(const Args& args, std::uint64_t* shard, std::uint64_t* shards);
+
 /// --arch wins over the MIMKIT_ARCH environment variable; both default to auto.
 Status select_isa(const Args& args, Isa* out);
 

@@ -47,7 +47,7 @@ def test_sweep_lines_match_the_cli_file(cli, tmp_path):
     out = tmp_path / "s.jsonl"
     code, _, err = cli("sweep", "--preset", "default", "--grid", "alpha=2,4", "--grid",
                        "loss=squared,huber", "--seeds", "2", *SMALL_SET, "--out", str(out),
-                       "--quiet", "--dtype", "double")
+                       "--quiet", "--dtype", "double", "--threads", "1")
     assert code == 0, err
     want = [json.loads(line) for line in out.read_text().splitlines()]
     got = list(mimkit.sweep("default", grid={"alpha": [2, 4], "loss": ["squared", "huber"]},
