@@ -337,6 +337,13 @@ std::string draw_runs(const ChartSeries& se, const Axis& x, const Axis& y) {
   return s;
 }
 
+// A trace's markers shrink with its length; past 40 steps they would hide the line and are
+// kept for their attributes only (radius 0 draws nothing).
+double point_radius(const Chart& c, const ChartSeries& se, double r) {
+  if (!c.trace) return r;
+  return se.points.size() > 40 ? 0 : 1.5;
+}
+
 }  // namespace
 
 std::vector<double> ticks(double lo, double hi, bool log) {
@@ -428,7 +435,7 @@ std::string render_svg(const Chart& c) {
     s += c.trace ? draw_runs(se, x, y) : draw_points(c, se, i, x, y);
     for (const ChartPoint& p : se.points) {
       if (!x.shows(p.x) || !y.shows(p.median)) continue;
-      s += marker(se.style, x.map(p.x), y.map(p.median), c.trace ? 1.5 : 3.5,
+      s += marker(se.style, x.map(p.x), y.map(p.median), point_radius(c, se, 3.5),
                   attr("class", "point") + attr("data-series", name) + attr("data-x", exact(p.x)) +
                       attr("data-median", exact(p.median)) + attr("data-q1", exact(p.q1)) +
                       attr("data-q3", exact(p.q3)) + attr("data-min", exact(p.min)) +
@@ -482,7 +489,7 @@ std::string render_svg(const Chart& c) {
         const double px = x.map(p.x) + (c.trace ? 0 : dodge(i, n)), py = ys.map(share);
         pts += fmt("%.2f", px) + "," + fmt("%.2f", py) + " ";
         marks +=
-            marker(se.style, px, py, c.trace ? 1.2 : 3,
+            marker(se.style, px, py, point_radius(c, se, 3),
                    attr("class", "success") + attr("data-series", name) +
                        attr("data-x", exact(p.x)) + attr("data-success", exact(share)) +
                        attr("data-k", count(p.successes)) + attr("data-count", count(p.tried)),
