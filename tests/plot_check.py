@@ -190,10 +190,16 @@ with tempfile.TemporaryDirectory() as tmp:
     with open(two, "w") as f:
         for d in (64, 128, 256):
             for variant in ("a", "b"):
-                for alpha in (2, 4):
+                for alpha in (1, 10):  # decades: the log axis would end at the points
                     f.write(json.dumps({"grid": {"d": d, "variant": variant, "alpha": alpha},
                                         "phase1": {"min_cosine": 0.1 * alpha}}) + "\n")
-    root = plot([two, "--x", "alpha", "--y", "phase1.min_cosine", "--group", "d,variant"])
+    root = plot([two, "--x", "alpha", "--y", "phase1.min_cosine", "--group", "d,variant", "--logx"])
+    frame = [r for r in root.iter(NS + "rect") if r.get("stroke") == "#333333"][0]
+    left, right = float(frame.get("x")), float(frame.get("x")) + float(frame.get("width"))
+    cx = [float(e.get("cx")) for e in root.iter(NS + "circle") if e.get("class") == "seed"]
+    check(cx and all(left + 2 < v < right - 2 for v in cx),
+          "six series' side-by-side seed dots stay inside the panel (%g..%g): %g..%g" %
+          (left, right, min(cx), max(cx)))
     groups = [g for g in root.iter() if g.get("class") == "series"]
     stroke, dash, shape = {}, {}, {}
     for g in groups:

@@ -125,13 +125,25 @@ void pad_range(bool log, double* lo, double* hi) {
   }
 }
 
-void x_range(const Chart& c, double* lo, double* hi) {
+// The padded data range, widened so that `margin` pixels fit beyond each end: the seed dots and
+// success markers of several series sit side by side around each x.
+void x_range(const Chart& c, double margin, double* lo, double* hi) {
   *lo = INFINITY;
   *hi = -INFINITY;
   for (const ChartSeries& s : c.series) {
     for (const ChartPoint& p : s.points) include(p.x, c.logx, lo, hi);
   }
   pad_range(c.logx, lo, hi);
+  const double t = margin / (kPlotWidth - 2 * margin);
+  if (c.logx) {
+    const double a = std::log10(*lo), b = std::log10(*hi);
+    *lo = std::pow(10, a - (b - a) * t);
+    *hi = std::pow(10, b + (b - a) * t);
+  } else {
+    const double w = (*hi - *lo) * t;
+    *lo -= w;
+    *hi += w;
+  }
 }
 
 void y_range(const Chart& c, double* lo, double* hi) {
@@ -323,9 +335,9 @@ std::string draw_runs(const ChartSeries& se, const Axis& x, const Axis& y) {
       ys += (ys.empty() ? "" : " ") + exact(xy.second);
     }
     s += polyline(pts, attr("class", "run") + attr("stroke-width", "0.8") +
-                           attr("stroke-opacity", "0.35") + attr("data-series", name) +
-                           attr("data-seed", escape(r.seed)) + attr("data-x", xs) +
-                           attr("data-y", ys));
+                           attr("stroke-opacity", "0.35") + dash_attr(se.style) +
+                           attr("data-series", name) + attr("data-seed", escape(r.seed)) +
+                           attr("data-x", xs) + attr("data-y", ys));
   }
   std::string pts;
   for (const ChartPoint& p : se.points) {
@@ -395,7 +407,8 @@ std::string render_svg(const Chart& c) {
   const double lowest = panel2 ? panel_bottom : main_bottom;
   const double height = lowest + kBottom;
   double xlo, xhi, ylo, yhi;
-  x_range(c, &xlo, &xhi);
+  const std::size_t n = c.series.size();
+  x_range(c, c.trace ? 0 : std::fabs(dodge(0, n)) + spread_half(n) + 4, &xlo, &xhi);
   y_range(c, &ylo, &yhi);
   const Axis x{xlo, xhi, c.logx, kLeft, kLeft + kPlotWidth};
   const Axis y{ylo, yhi, c.logy, main_bottom, kTop};
@@ -426,7 +439,6 @@ std::string render_svg(const Chart& c) {
   s += text(mid, height - 22, c.xlabel, " text-anchor=\"middle\"");
   s += "<text transform=\"translate(22," + fmt("%.1f", (kTop + main_bottom) / 2) +
        ") rotate(-90)\" text-anchor=\"middle\">" + escape(c.ylabel) + "</text>\n";
-  const std::size_t n = c.series.size();
   for (std::size_t i = 0; i < n; ++i) {
     const ChartSeries& se = c.series[i];
     const std::string colour = colour_of(se.colour), name = escape(se.name);
