@@ -185,6 +185,18 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 0 and md[0].startswith("| variant") and set(md[1]) <= {"|", "-", " "}
           and len(md) == 8, "--format markdown: header, rule and 6 rows")
 
+    # Two metrics: the diverged run is marked in both series but counted once.
+    twom = os.path.join(tmp, "twometrics.jsonl")
+    with open(twom, "w") as f:
+        for s in range(3):
+            f.write(json.dumps({"grid": {"alpha": 4, "seed": s}, "phase1": {"min_cosine": 0.5},
+                                "spectral": {"min_cosine": 0.4}}) + "\n")
+        f.write(json.dumps({"grid": {"alpha": 4, "seed": 3}, "error": {"code": "x"}}) + "\n")
+    root = plot([twom, "--x", "alpha", "--y", "phase1.min_cosine,spectral.min_cosine"])
+    marks = [e for e in root.iter() if e.get("class") == "diverged"]
+    notes = [e.get("data-diverged") for e in root.iter() if e.get("data-diverged")]
+    check(len(marks) == 2 and notes == ["1"], "one diverged run: a mark per metric, counted once")
+
     # ---- two grouping keys: colour by the first, line style and marker by the second
     two = os.path.join(tmp, "two.jsonl")
     with open(two, "w") as f:

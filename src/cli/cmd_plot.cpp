@@ -111,23 +111,25 @@ bool starts_with(const std::string& s, const char* prefix) {
   return s.compare(0, std::strlen(prefix), prefix) == 0;
 }
 
+// The shortest decimal that reads back as v.
+std::string shortest(double v) {
+  char buf[32];
+  text::format_real(v, buf, sizeof buf);
+  return buf;
+}
+
 // "METRIC>T", "METRIC<T", ">=", "<=": the --success condition.
 struct Condition {
   std::string metric;
   std::string op;
   double threshold = 0;
-  std::string text() const { return metric + " " + op + " " + fmt_real(threshold); }
+  std::string text() const { return metric + " " + op + " " + shortest(threshold); }
   // NaN (a metric written as null) meets no condition.
   bool meets(double v) const {
     if (op == ">") return v > threshold;
     if (op == ">=") return v >= threshold;
     if (op == "<") return v < threshold;
     return v <= threshold;
-  }
-  static std::string fmt_real(double v) {
-    char buf[32];
-    text::format_real(v, buf, sizeof buf);
-    return buf;
   }
 };
 
@@ -489,12 +491,9 @@ void assign_styles(const Options& o, const std::vector<const SeriesData*>& data,
 
 std::string real(double v, bool every_digit) {
   if (!std::isfinite(v)) return every_digit ? "" : "-";
+  if (every_digit) return shortest(v);
   char buf[32];
-  if (every_digit) {
-    text::format_real(v, buf, sizeof buf);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.4g", v);
-  }
+  std::snprintf(buf, sizeof buf, "%.4g", v);
   return buf;
 }
 
@@ -527,7 +526,7 @@ std::string render_table(const Options& o, const Chart& chart,
       std::vector<std::string> r;
       if (o.metrics.size() > 1) r.push_back(data[i]->metric);
       r.insert(r.end(), data[i]->group_values.begin(), data[i]->group_values.end());
-      r.push_back(csv ? real(p.x, true) : Condition::fmt_real(p.x));
+      r.push_back(shortest(p.x));
       r.push_back(std::to_string(p.count));
       for (double v : {p.median, p.q1, p.q3, p.min, p.max}) r.push_back(real(v, csv));
       if (o.has_success) {
@@ -616,8 +615,8 @@ void warn(const Options& o, const Collected& c) {
                  c.skipped);
   }
   if (c.diverged > 0) {
-    std::fprintf(stderr, "mimkit plot: %zu runs diverged (error lines); drawn as marks\n",
-                 c.diverged);
+    std::fprintf(stderr, "mimkit plot: %zu runs diverged (error lines); %s\n", c.diverged,
+                 o.trace ? "counted in the legend" : "drawn as marks");
   }
   if (c.success_missing > 0) {
     std::fprintf(stderr,
@@ -667,6 +666,7 @@ int cmd_plot(int argc, char** argv) {
   chart.logx = args.has("logx");
   chart.logy = args.has("logy");
   chart.trace = o.trace;
+  chart.diverged = c.diverged;
   if (o.has_success) chart.success = o.success.text();
   args.get_string("title", o.path, &chart.title);
   args.get_string("xlabel", o.xkey, &chart.xlabel);

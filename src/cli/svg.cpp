@@ -239,15 +239,6 @@ std::vector<LegendEntry> legend_entries(const Chart& c) {
   return out;
 }
 
-std::size_t total_diverged(const Chart& c) {
-  std::size_t n = 0;
-  for (const ChartSeries& s : c.series) {
-    n += s.diverged_unplaced;
-    for (const ChartPoint& p : s.points) n += p.diverged;
-  }
-  return n;
-}
-
 std::string line(double x1, double y1, double x2, double y2) {
   return "<line" + attr("x1", fmt("%.1f", x1)) + attr("y1", fmt("%.1f", y1)) +
          attr("x2", fmt("%.1f", x2)) + attr("y2", fmt("%.1f", y2)) + "/>\n";
@@ -387,7 +378,7 @@ std::vector<double> ticks(double lo, double hi, bool log) {
 
 std::string render_svg(const Chart& c) {
   const std::vector<LegendEntry> legend = legend_entries(c);
-  const std::size_t diverged = total_diverged(c);
+  const std::size_t diverged = c.diverged;
   const std::string diverged_note = diverged == 0 ? ""
                                                   : "\xC3\x97 " + count(diverged) +
                                                         (diverged == 1 ? " run" : " runs") +

@@ -58,6 +58,9 @@ struct Chart {
   bool trace = false;  ///< runs as thin lines instead of seed dots
   /// The success condition as text ("phase1.min_cosine > 0.5"); empty: no lower panel.
   std::string success;
+  /// Runs whose line is an error line, counted once whatever the number of metrics (the note
+  /// under the legend).
+  std::size_t diverged = 0;
   std::vector<ChartSeries> series;
   /// Legend by key: when style_names is not empty, colour i is labelled colour_names[i] and
   /// style j style_names[j]; otherwise every series is listed with its own colour and style.
