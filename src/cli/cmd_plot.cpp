@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "commands.hpp"
@@ -243,7 +244,7 @@ struct SeriesData {
 
 struct Collected {
   std::map<std::string, SeriesData> series;
-  std::size_t skipped = 0, duplicates = 0, lines = 0, diverged = 0, success_missing = 0;
+  std::size_t skipped = 0, duplicates = 0, diverged = 0, success_missing = 0;
   std::set<std::string> sweeps;
 };
 
@@ -353,31 +354,29 @@ void add_line(const Options& o, const Json& row, Collected* c) {
 
 Status collect(const Options& o, Collected* c) {
   std::set<std::string> seen_keys;
-  return for_each_line(o.path, "plot",
-                       [&](const std::string& line, std::size_t line_no, bool) -> Status {
-                         if (line.empty()) return Status();
-                         Json row;
-                         const Status st = Json::parse(line, &row);
-                         if (!st.ok()) {
-                           return Status::error(Code::parse_error, "plot", "%s:%zu: %s",
-                                                o.path.c_str(), line_no, st.message());
-                         }
-                         // A point twice (two writers, a file appended to twice) would count as two
-                         // seeds.
-                         const Json* point_key = row.get("point_key");
-                         if (point_key != nullptr && !seen_keys.insert(point_key->text()).second) {
-                           ++c->duplicates;
-                           return Status();
-                         }
-                         if (const Json* id = row.path("sweep.id")) c->sweeps.insert(id->text());
-                         for (const auto& f : o.filters) {
-                           const Json* v = lookup(row, f.first);
-                           if (v == nullptr || v->text() != f.second) return Status();
-                         }
-                         ++c->lines;
-                         add_line(o, row, c);
-                         return Status();
-                       });
+  auto on_line = [&](const std::string& line, std::size_t line_no, bool) -> Status {
+    if (line.empty()) return Status();
+    Json row;
+    const Status st = Json::parse(line, &row);
+    if (!st.ok()) {
+      return Status::error(Code::parse_error, "plot", "%s:%zu: %s", o.path.c_str(), line_no,
+                           st.message());
+    }
+    // A point twice (two writers, a file appended to twice) would count as two seeds.
+    const Json* point_key = row.get("point_key");
+    if (point_key != nullptr && !seen_keys.insert(point_key->text()).second) {
+      ++c->duplicates;
+      return Status();
+    }
+    if (const Json* id = row.path("sweep.id")) c->sweeps.insert(id->text());
+    for (const auto& f : o.filters) {
+      const Json* v = lookup(row, f.first);
+      if (v == nullptr || v->text() != f.second) return Status();
+    }
+    add_line(o, row, c);
+    return Status();
+  };
+  return for_each_line(o.path, "plot", std::move(on_line));
 }
 
 ChartPoint summarise(double x, const Cell& cell) {
