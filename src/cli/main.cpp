@@ -30,6 +30,8 @@ const Command kCommands[] = {
      &mimkit::cli::cmd_merge},
     {"plot", "draw a sweep's JSONL as an SVG figure (median and quartiles over seeds)",
      &mimkit::cli::cmd_plot},
+    {"select", "keep per seed the line with the best validation value over some grid keys",
+     &mimkit::cli::cmd_select},
 };
 
 void print_help() {
