@@ -22,6 +22,18 @@ std::string closest(const std::string& word, const std::vector<std::string>& can
   return best != nullptr ? best : "";
 }
 
+std::vector<std::string> split_list(const std::string& text, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(sep, start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 bool parse_u64(const std::string& text, std::uint64_t* out) {
   return text::parse_uint(text.c_str(), out) == text::UintParse::ok;
 }

@@ -42,6 +42,9 @@ class Args {
 /// did-you-mean rule, text::suggest).
 std::string closest(const std::string& word, const std::vector<std::string>& candidates);
 
+/// The non-empty parts of text between separators: "a,,b" -> {"a", "b"}.
+std::vector<std::string> split_list(const std::string& text, char sep);
+
 /// Parses a whole decimal unsigned integer (no sign, no trailing characters): text::parse_uint.
 bool parse_u64(const std::string& text, std::uint64_t* out);
 /// Parses a whole finite decimal number: text::parse_real.

@@ -98,16 +98,6 @@ bool natural_less(const std::string& a, const std::string& b) {
   return a.size() - i < b.size() - j;
 }
 
-std::vector<std::string> split(const std::string& text, char sep) {
-  std::vector<std::string> out;
-  std::stringstream ss(text);
-  std::string part;
-  while (std::getline(ss, part, sep)) {
-    if (!part.empty()) out.push_back(part);
-  }
-  return out;
-}
-
 bool starts_with(const std::string& s, const char* prefix) {
   return s.compare(0, std::strlen(prefix), prefix) == 0;
 }
@@ -168,8 +158,8 @@ Status parse_options(const Args& args, Options* o) {
   args.get_string("y", "", &o->ytext);
   std::string gtext;
   args.get_string("group", "", &gtext);
-  o->metrics = split(o->ytext, ',');
-  o->groups = split(gtext, ',');
+  o->metrics = split_list(o->ytext, ',');
+  o->groups = split_list(gtext, ',');
   for (const std::string& w : args.all("where")) {
     const std::size_t eq = w.find('=');
     if (eq == std::string::npos || eq == 0) {

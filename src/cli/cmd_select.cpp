@@ -51,16 +51,6 @@ const char kSelectHelp[] =
     "  mimkit select e5.jsonl --over T1 --by phase2.validation_error --out e5-selected.jsonl\n"
     "  mimkit plot e5-selected.jsonl --x alpha --y phase2.test_error --group variant --logx\n";
 
-std::vector<std::string> split(const std::string& text, char sep) {
-  std::vector<std::string> out;
-  std::stringstream ss(text);
-  std::string part;
-  while (std::getline(ss, part, sep)) {
-    if (!part.empty()) out.push_back(part);
-  }
-  return out;
-}
-
 bool mentions_test(const std::string& path) {
   std::string lower;
   for (char c : path)
@@ -206,7 +196,7 @@ int cmd_select(int argc, char** argv) {
   args.get_string("over", "", &over_text);
   args.get_string("by", "", &s.by);
   args.get_string("out", "-", &out);
-  s.over = split(over_text, ',');
+  s.over = split_list(over_text, ',');
   s.max = args.has("max");
   if (mentions_test(s.by)) {
     return report(Status::error(Code::invalid_argument, "--by",

@@ -28,7 +28,7 @@ const Command kCommands[] = {
      &mimkit::cli::cmd_sweep},
     {"merge", "combine sweep shard files, checking for missing and duplicate points",
      &mimkit::cli::cmd_merge},
-    {"plot", "draw a sweep's JSONL as an SVG figure (median and quartiles over seeds)",
+    {"plot", "draw a sweep's JSONL as an SVG figure or table (every seed, medians, success shares)",
      &mimkit::cli::cmd_plot},
     {"select", "keep per seed the line with the best validation value over some grid keys",
      &mimkit::cli::cmd_select},
