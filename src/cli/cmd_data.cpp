@@ -38,6 +38,8 @@ const char kDataHelp[] =
     "                   hash: 64-bit FNV-1a hex digest of the bytes of X (row-major), then y\n"
     "  --out FILE       write to FILE instead of stdout (never overwrites without --force)\n"
     "  --force          replace an existing --out file\n"
+    "  --export-u FILE  also write U (r x d, the model's hidden directions) to FILE: .npy\n"
+    "                   (float64) if the name ends in .npy, else CSV (one row per direction)\n"
     "  --arch A         auto | %s (default: $MIMKIT_ARCH or auto)\n"
     "  --tile-rows B    rows generated per tile (default 256; does not change the output)\n";
 
@@ -48,6 +50,7 @@ struct DataOptions {
   Dataset dataset = Dataset::fit1;
   std::string dtype, format, out;
   bool force = false;
+  std::string export_u;
   Isa isa = Isa::scalar;
 };
 
@@ -78,6 +81,35 @@ std::string npy_header(const char* descr, std::uint64_t rows, std::size_t cols) 
   return out + header;
 }
 
+// U in double (as the model holds it in T) to --export-u, whole or not at all.
+template <class T>
+Status write_u(const Model<T>& model, const DataOptions& o) {
+  if (o.export_u.empty()) return Status();
+  OutputFile file;
+  MIMKIT_TRY(file.open(o.export_u, o.force));
+  const std::size_t r = o.model.r, d = o.model.d;
+  const bool npy =
+      o.export_u.size() > 4 && o.export_u.compare(o.export_u.size() - 4, 4, ".npy") == 0;
+  if (npy) {
+    const std::string header = npy_header("<f8", r, d);
+    MIMKIT_TRY(write_all(file.file(), header.data(), header.size()));
+  }
+  for (std::size_t k = 0; k < r; ++k) {
+    for (std::size_t j = 0; j < d; ++j) {
+      const double v = static_cast<double>(model.subspace()[k * d + j]);
+      if (npy) {
+        MIMKIT_TRY(write_all(file.file(), &v, sizeof v));
+      } else if (std::fprintf(file.file(), "%.17g%c", v, j + 1 < d ? ',' : '\n') < 0) {
+        return Status::error(Code::io_error, "--export-u", "writing '%s' failed",
+                             o.export_u.c_str());
+      }
+    }
+  }
+  const Status st = file.commit();
+  if (st.ok()) return st;
+  return Status::error(st.code(), "--export-u", "%s", st.message());
+}
+
 template <class T>
 int run_data(const DataOptions& o) {
   Link link;
@@ -94,6 +126,7 @@ int run_data(const DataOptions& o) {
 
   OutputFile output;
   if (int code = report(output.open(o.out, o.force))) return code;
+  if (int code = report(write_u(model, o))) return code;
   std::FILE* out = output.file();
   const std::size_t d = o.model.d;
   const auto start = std::chrono::steady_clock::now();
@@ -172,7 +205,7 @@ int cmd_data(int argc, char** argv) {
   Args args;
   Status st = args.parse(argc, argv, 2,
                          {"d", "r", "link", "n", "seed", "dataset", "noise", "dtype", "format",
-                          "out", "arch", "tile-rows"},
+                          "out", "arch", "tile-rows", "export-u"},
                          {"help", "force"});
   if (!st.ok()) return report(st);
   if (args.has("help")) {
@@ -196,6 +229,7 @@ int cmd_data(int argc, char** argv) {
       args.get_choice("dtype", "float", {"float", "double"}, &o.dtype),
       args.get_choice("format", "summary", {"summary", "csv", "npy", "hash"}, &o.format),
       args.get_string("out", "", &o.out),
+      args.get_string("export-u", "", &o.export_u),
       select_isa(args, &o.isa),
   };
   for (const Status& s : checks) {

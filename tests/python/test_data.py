@@ -116,3 +116,21 @@ def test_data_errors_name_the_argument(kwargs, field):
     with pytest.raises(mimkit.ConfigError) as info:
         mimkit.data(**kwargs)
     assert info.value.field == field
+
+
+@pytest.mark.parametrize("dtype", ["float", "double"])
+def test_cli_export_u_is_the_models_subspace(cli, tmp_path, dtype):
+    """mimkit data --export-u writes U: the same matrix mimkit.data returns, as .npy and CSV."""
+    args = ["data", "--d", "12", "--r", "3", "--link", "z1*z2+z3", "--n", "4", "--seed", "5",
+            "--dtype", dtype, "--format", "hash"]
+    code, _, err = cli(*args, "--export-u", str(tmp_path / "u.npy"))
+    assert code == 0, err
+    code, _, err = cli(*args, "--export-u", str(tmp_path / "u.csv"))
+    assert code == 0, err
+    _, _, U = mimkit.data(d=12, r=3, link="z1*z2+z3", n=4, seed=5, dtype=dtype)
+    from_npy = np.load(tmp_path / "u.npy")
+    from_csv = np.loadtxt(tmp_path / "u.csv", delimiter=",")
+    assert from_npy.dtype == np.float64 and from_npy.shape == (3, 12)
+    assert np.array_equal(from_npy, U.astype(np.float64))
+    assert np.array_equal(from_csv, from_npy)
+    assert np.allclose(from_npy @ from_npy.T, np.eye(3), atol=1e-6)
