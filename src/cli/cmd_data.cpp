@@ -38,7 +38,7 @@ const char kDataHelp[] =
     "                   hash: 64-bit FNV-1a hex digest of the bytes of X (row-major), then y\n"
     "  --out FILE       write to FILE instead of stdout (never overwrites without --force)\n"
     "  --force          replace an existing --out file\n"
-    "  --arch A         auto | scalar | avx2 | avx512 | neon (default: $MIMKIT_ARCH or auto)\n"
+    "  --arch A         " MIMKIT_ISA_CHOICES " (default: $MIMKIT_ARCH or auto)\n"
     "  --tile-rows B    rows generated per tile (default 256; does not change the output)\n";
 
 struct DataOptions {

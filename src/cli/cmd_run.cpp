@@ -30,7 +30,7 @@ const char kRunHelp[] =
     "  --set key=value     one setting (repeatable); mimkit run --keys lists every key\n"
     "  --keys              list the config keys with their defaults and ranges\n"
     "  --threads N         worker threads, 1..256 (default 1; results do not depend on it)\n"
-    "  --arch A            auto | scalar | avx2 | avx512 | neon (default: $MIMKIT_ARCH or auto)\n"
+    "  --arch A            " MIMKIT_ISA_CHOICES " (default: $MIMKIT_ARCH or auto)\n"
     "  --dtype T           float | double (default float)\n"
     "  --out FILE          write the JSON line to FILE (never overwrites without --force)\n"
     "  --force             replace an existing --out file\n"

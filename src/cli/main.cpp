@@ -27,7 +27,7 @@ const char kHelp[] =
     "  --version   version, git commit, instruction sets compiled in and selected\n"
     "\n"
     "environment:\n"
-    "  MIMKIT_ARCH  auto | scalar | avx2 | avx512 | neon: force a kernel set (--arch wins)\n"
+    "  MIMKIT_ARCH  " MIMKIT_ISA_CHOICES ": force a kernel set (--arch wins)\n"
     "\n"
     "exit codes: 0 success, 1 a run failed, 2 invalid invocation\n";
 
