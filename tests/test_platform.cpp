@@ -103,8 +103,8 @@ std::vector<double> hard_doubles() {
                            3.14159265358979323846,
                            6.02214076e23,
                            1.602176634e-19};
-  for (int e = -1074; e <= 1023; e += 7) v.push_back(std::ldexp(1.0, e));
-  for (int e = -320; e <= 308; e += 3) v.push_back(std::pow(10.0, e));
+  for (int e = -1074; e <= 1023; e += 19) v.push_back(std::ldexp(1.0, e));
+  for (int e = -320; e <= 308; e += 7) v.push_back(std::pow(10.0, e));
   // k + 1/2 at 10^-p: exact binary ties only when the fraction is a dyadic rational.
   for (int k = 0; k < 40; ++k) v.push_back(k + 0.5);
   for (int k = 0; k < 64; ++k) v.push_back(k / 64.0);
@@ -209,7 +209,7 @@ TEST_CASE("vformat's %#g keeps trailing zeros, also when rounding reaches the ne
 
 TEST_CASE("vformat prints random doubles like the C library in every conversion") {
   std::mt19937_64 rng(20240613);
-  for (int i = 0; i < 20000; ++i) {
+  for (int i = 0; i < 5000; ++i) {
     // Random bit patterns (every binade, subnormals) and values of everyday size.
     const double bitwise = from_bits(rng());
     const double everyday =
