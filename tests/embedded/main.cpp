@@ -106,23 +106,10 @@ void check_data_digest(const char* want) {
         s.ok() ? got : s.message(), want);
 }
 
-// tests/test_train.cpp's small_config() with shards = 5, spectral, 5 iterations, trace = 4.
+// golden.hpp's configuration: phase 1, the spectral estimator, phase 2 and the shard sums.
 template <class T>
 void check_weights_digest(const char* want) {
-  RunConfig c;
-  c.d = 32;
-  c.r = 2;
-  c.n1 = 400;
-  c.n2 = 400;
-  c.ntest = 300;
-  c.m = 16;
-  c.T1 = 5;
-  c.tile_rows = 64;
-  c.seed = 3;
-  c.shards = 5;
-  c.spectral = true;
-  c.spectral_iters = 5;
-  c.trace = 4;
+  const RunConfig c = mimkit_test::golden_weights_config();
   Execution exec;
   exec.isa = isa_best();
   Arena arena(arena_block, sizeof arena_block);
