@@ -4,7 +4,8 @@
 //  - the golden data and weights digests of tests/golden.hpp, float and double (x86's bits),
 //  - a small training run (d = 32, m = 8, n1 = 256, stream mode): its result and arena bytes,
 //  - mimkit's code and data size (from the linker script's brackets around libmimkit.a),
-//  - the heap the C library was asked for (mimkit's working memory is one static arena),
+//  - the stack used and the heap the C library was asked for (mimkit's working memory is one
+//    static arena),
 // and exits with status 0 only if every check passed.
 #include <cstdarg>
 #include <cstddef>
@@ -22,7 +23,8 @@ using namespace mimkit;
 extern "C" {
 extern const char __mimkit_text_start[], __mimkit_text_end[], __mimkit_rodata_start[],
     __mimkit_rodata_end[], __mimkit_data_start[], __mimkit_data_end[], __mimkit_bss_start[],
-    __mimkit_bss_end[], __text_end[], __heap_start[], __heap_end[];
+    __mimkit_bss_end[], __text_end[], __heap_start[];
+extern unsigned char __heap_end[], __stack_top[];  // the stack: [__heap_end, __stack_top)
 void* _sbrk(std::ptrdiff_t increment);
 }
 
@@ -143,6 +145,22 @@ void small_training_run() {
   if (!s.ok() || report.footprint_bytes != bytes) ++failures;
 }
 
+// The stack is [__heap_end, __stack_top): painted below the current frame before the checks,
+// its high-water mark is the lowest byte no longer painted afterwards.
+constexpr unsigned char kPaint = 0xA5;
+__attribute__((noinline)) void paint_stack() {
+  // 1 KiB below this frame stays untouched: the loop's own spills live there.
+  const auto limit = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0)) - 1024;
+  for (volatile unsigned char* p = __heap_end; reinterpret_cast<std::uintptr_t>(p) < limit; ++p) {
+    *p = kPaint;
+  }
+}
+std::size_t stack_used() {
+  const volatile unsigned char* p = __heap_end;
+  while (p < __stack_top && *p == kPaint) ++p;
+  return static_cast<std::size_t>(__stack_top - const_cast<const unsigned char*>(p));
+}
+
 std::size_t span(const char* begin, const char* end) {
   return static_cast<std::size_t>(end - begin);
 }
@@ -152,7 +170,7 @@ std::size_t span(const char* begin, const char* end) {
 // Counts what the C library's malloc asks for; the heap lies between bss and the stack.
 extern "C" void* _sbrk(std::ptrdiff_t increment) {
   static char* top = const_cast<char*>(__heap_start);
-  if (increment > __heap_end - top) return reinterpret_cast<void*>(-1);
+  if (increment > reinterpret_cast<char*>(__heap_end) - top) return reinterpret_cast<void*>(-1);
   char* old = top;
   top += increment;
   heap_bytes += static_cast<std::size_t>(increment);
@@ -160,6 +178,7 @@ extern "C" void* _sbrk(std::ptrdiff_t increment) {
 }
 
 extern "C" int program() {
+  paint_stack();
   print("mimkit %s on bare metal, kernels %s, fma in double: %s, in float: %s\n", version(),
         isa_name(isa_best()), platform::kSoftFmaDouble ? "software" : "hardware",
         platform::kSoftFmaFloat ? "software" : "hardware");
@@ -176,7 +195,8 @@ extern "C" int program() {
       span(__mimkit_rodata_start, __mimkit_rodata_end),
       span(__mimkit_data_start, __mimkit_data_end), span(__mimkit_bss_start, __mimkit_bss_end),
       static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(__text_end)));
-  print("heap requested through malloc: %zu bytes\n", heap_bytes);
+  print("stack used: %zu bytes; heap requested through malloc: %zu bytes\n", stack_used(),
+        heap_bytes);
   if (heap_bytes != 0) ++failures;
   print("%s\n", failures == 0 ? "all checks passed" : "SOME CHECKS FAILED");
   return failures == 0 ? 0 : 1;

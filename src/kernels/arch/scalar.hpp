@@ -46,13 +46,14 @@ struct VecOf<T, scalar_arch> {
   using type = svec<T, 16 / sizeof(T)>;
 };
 
-// The default tile: 8 accumulators of 4 floats fit any core's registers (ARMv7-M has 32 single
-// registers); the packed panel is 16 KiB of stack per product.
+// 8 accumulators of 4 floats fit any core's registers (ARMv7-M has 32 single-precision ones);
+// the packed panel is 4 KiB of stack per product, which fits the L1 (or the tightly coupled
+// memory) of a microcontroller and leaves its stack room. Blocking changes no bits (gemm.hpp).
 template <>
 struct Blocking<scalar_arch> {
   static constexpr int NV0 = 2;
   static constexpr int mr(int nv) { return nv == 2 ? 4 : 6; }
-  static constexpr std::size_t kPanelBytes = 16384;
+  static constexpr std::size_t kPanelBytes = 4096;
 };
 
 #define MIMKIT_SVEC_BINOP(op)                                               \
