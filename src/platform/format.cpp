@@ -291,6 +291,114 @@ std::uintmax_t magnitude(S v) {
   return v < 0 ? std::uintmax_t(U(0) - static_cast<U>(v)) : std::uintmax_t(static_cast<U>(v));
 }
 
+// Widths and precisions above this count as this (no overflow on absurd formats).
+constexpr int kMaxField = 1 << 20;
+
+int clamp_field(int v) {
+  return v < kMaxField ? v : kMaxField;
+}
+
+// Digits at *p, advancing past them.
+int parse_digits(const char** p) {
+  int v = 0;
+  for (; **p >= '0' && **p <= '9'; ++*p) v = clamp_field(v * 10 + (**p - '0'));
+  return v;
+}
+
+// Flags, width, precision and length modifier at *p (just past the '%'), taking '*' arguments
+// from ap; *p is left on the conversion character. length: 0, h, l, z, j, t, L, H (hh), q (ll).
+Spec parse_spec(const char** p, std::va_list* ap, char* length) {
+  Spec spec;
+  for (;; ++*p) {
+    const char c = **p;
+    if (c == '-') {
+      spec.left = true;
+    } else if (c == '+') {
+      spec.plus = true;
+    } else if (c == ' ') {
+      spec.space = true;
+    } else if (c == '#') {
+      spec.alternate = true;
+    } else if (c == '0') {
+      spec.zero = true;
+    } else {
+      break;
+    }
+  }
+  if (**p == '*') {
+    const int w = va_arg(*ap, int);
+    spec.left = spec.left || w < 0;
+    spec.width = w < 0 ? (w < -kMaxField ? kMaxField : -w) : clamp_field(w);
+    ++*p;
+  } else {
+    spec.width = parse_digits(p);
+  }
+  if (**p == '.') {
+    ++*p;
+    if (**p == '*') {
+      const int precision = va_arg(*ap, int);
+      spec.precision = precision < 0 ? -1 : clamp_field(precision);  // negative: not given
+      ++*p;
+    } else {
+      spec.precision = parse_digits(p);
+    }
+  }
+  *length = 0;
+  if (**p == 'h' || **p == 'l') {
+    *length = *(*p)++;
+    if (**p == *length) {
+      *length = *length == 'h' ? 'H' : 'q';
+      ++*p;
+    }
+  } else if (**p == 'z' || **p == 'j' || **p == 't' || **p == 'L') {
+    *length = *(*p)++;
+  }
+  spec.conversion = **p;
+  return spec;
+}
+
+std::intmax_t signed_argument(std::va_list* ap, char length) {
+  switch (length) {
+    case 'H':
+      return static_cast<signed char>(va_arg(*ap, int));
+    case 'h':
+      return static_cast<short>(va_arg(*ap, int));
+    case 'l':
+      return va_arg(*ap, long);
+    case 'q':
+      return va_arg(*ap, long long);
+    case 'z':
+      return va_arg(*ap, std::make_signed<std::size_t>::type);
+    case 'j':
+      return va_arg(*ap, std::intmax_t);
+    case 't':
+      return va_arg(*ap, std::ptrdiff_t);
+    default:
+      return va_arg(*ap, int);
+  }
+}
+
+std::uintmax_t unsigned_argument(std::va_list* ap, char length) {
+  switch (length) {
+    case 'H':
+      return static_cast<unsigned char>(va_arg(*ap, unsigned));
+    case 'h':
+      return static_cast<unsigned short>(va_arg(*ap, unsigned));
+    case 'l':
+      return va_arg(*ap, unsigned long);
+    case 'q':
+      return va_arg(*ap, unsigned long long);
+    case 'z':
+      return va_arg(*ap, std::size_t);
+    case 'j':
+      return va_arg(*ap, std::uintmax_t);
+    case 't':
+      return static_cast<std::make_unsigned<std::ptrdiff_t>::type>(va_arg(*ap, std::ptrdiff_t));
+    default:
+      return va_arg(*ap, unsigned);
+  }
+}
+
 }  // namespace
 
 std::size_t vformat(char* out, std::size_t capacity, const char* fmt, std::va_list args) noexcept {
@@ -303,122 +411,21 @@ std::size_t vformat(char* out, std::size_t capacity, const char* fmt, std::va_li
       continue;
     }
     const char* start = p++;
-    Spec spec;
-    for (;; ++p) {
-      if (*p == '-') {
-        spec.left = true;
-      } else if (*p == '+') {
-        spec.plus = true;
-      } else if (*p == ' ') {
-        spec.space = true;
-      } else if (*p == '#') {
-        spec.alternate = true;
-      } else if (*p == '0') {
-        spec.zero = true;
-      } else {
-        break;
-      }
-    }
-    if (*p == '*') {
-      spec.width = va_arg(ap, int);
-      if (spec.width < 0) {
-        spec.left = true;
-        spec.width = -spec.width;
-      }
-      ++p;
-    } else {
-      for (; *p >= '0' && *p <= '9'; ++p) spec.width = spec.width * 10 + (*p - '0');
-    }
-    if (*p == '.') {
-      ++p;
-      spec.precision = 0;
-      if (*p == '*') {
-        spec.precision = va_arg(ap, int);
-        if (spec.precision < 0) spec.precision = -1;
-        ++p;
-      } else {
-        for (; *p >= '0' && *p <= '9'; ++p) spec.precision = spec.precision * 10 + (*p - '0');
-      }
-    }
-    // Length modifier: hh h l ll z j t L.
     char length = 0;
-    if (*p == 'h' || *p == 'l') {
-      length = *p++;
-      if (*p == length) {
-        length = static_cast<char>(length == 'h' ? 'H' : 'q');  // hh, ll
-        ++p;
-      }
-    } else if (*p == 'z' || *p == 'j' || *p == 't' || *p == 'L') {
-      length = *p++;
-    }
-    spec.conversion = *p;
-    switch (*p) {
+    Spec spec = parse_spec(&p, &ap, &length);
+    switch (spec.conversion) {
       case 'd':
       case 'i': {
-        std::intmax_t v;
-        switch (length) {
-          case 'H':
-            v = static_cast<signed char>(va_arg(ap, int));
-            break;
-          case 'h':
-            v = static_cast<short>(va_arg(ap, int));
-            break;
-          case 'l':
-            v = va_arg(ap, long);
-            break;
-          case 'q':
-            v = va_arg(ap, long long);
-            break;
-          case 'z':
-            v = va_arg(ap, std::make_signed<std::size_t>::type);
-            break;
-          case 'j':
-            v = va_arg(ap, std::intmax_t);
-            break;
-          case 't':
-            v = va_arg(ap, std::ptrdiff_t);
-            break;
-          default:
-            v = va_arg(ap, int);
-            break;
-        }
+        const std::intmax_t v = signed_argument(&ap, length);
         emit_integer(sink, spec, magnitude(v), v < 0);
         break;
       }
       case 'u':
       case 'x':
       case 'X':
-      case 'o': {
-        std::uintmax_t v;
-        switch (length) {
-          case 'H':
-            v = static_cast<unsigned char>(va_arg(ap, unsigned));
-            break;
-          case 'h':
-            v = static_cast<unsigned short>(va_arg(ap, unsigned));
-            break;
-          case 'l':
-            v = va_arg(ap, unsigned long);
-            break;
-          case 'q':
-            v = va_arg(ap, unsigned long long);
-            break;
-          case 'z':
-            v = va_arg(ap, std::size_t);
-            break;
-          case 'j':
-            v = va_arg(ap, std::uintmax_t);
-            break;
-          case 't':
-            v = static_cast<std::make_unsigned<std::ptrdiff_t>::type>(va_arg(ap, std::ptrdiff_t));
-            break;
-          default:
-            v = va_arg(ap, unsigned);
-            break;
-        }
-        emit_integer(sink, spec, v, false);
+      case 'o':
+        emit_integer(sink, spec, unsigned_argument(&ap, length), false);
         break;
-      }
       case 'c': {
         const char c = static_cast<char>(va_arg(ap, int));
         emit_text(sink, spec, "", 0, &c, 1, false);
