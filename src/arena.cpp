@@ -1,7 +1,8 @@
 #include "mimkit/arena.hpp"
 
-#include <cstdlib>
 #include <utility>
+
+#include "platform/memory.hpp"
 
 namespace mimkit {
 
@@ -24,7 +25,7 @@ Arena Arena::measure() noexcept {
 Arena Arena::owned(std::size_t bytes, Status* status) noexcept {
   Arena a;
   const std::size_t size = padded(bytes == 0 ? 1 : bytes);
-  void* p = std::aligned_alloc(kAlignment, size);
+  void* p = platform::aligned_allocate(size, kAlignment);
   if (p == nullptr) {
     *status = Status::error(Code::arena_too_small, "arena",
                             "could not allocate %zu bytes for the arena", size);
@@ -48,7 +49,7 @@ Arena::Arena(Arena&& other) noexcept
 Arena& Arena::operator=(Arena&& other) noexcept {
   if (this != &other) {
     release_tenants();
-    std::free(owned_);
+    platform::aligned_free(owned_);
     base_ = std::exchange(other.base_, nullptr);
     capacity_ = std::exchange(other.capacity_, 0);
     used_ = std::exchange(other.used_, 0);
@@ -61,7 +62,7 @@ Arena& Arena::operator=(Arena&& other) noexcept {
 
 Arena::~Arena() {
   release_tenants();
-  std::free(owned_);
+  platform::aligned_free(owned_);
 }
 
 void Arena::reset() noexcept {

@@ -10,45 +10,48 @@ namespace mimkit {
 
 const char* isa_name(Isa isa) noexcept {
   switch (isa) {
-    case Isa::scalar:
-      return "scalar";
-    case Isa::avx2:
-      return "avx2";
-    case Isa::avx512:
-      return "avx512";
-    case Isa::neon:
-      return "neon";
+#define MIMKIT_ISA_NAME(name, summary) \
+  case Isa::name:                      \
+    return #name;
+    MIMKIT_ISA_LIST(MIMKIT_ISA_NAME)
+#undef MIMKIT_ISA_NAME
   }
   return "unknown";
 }
 
+const char* isa_summary(Isa isa) noexcept {
+  switch (isa) {
+#define MIMKIT_ISA_SUMMARY(name, summary) \
+  case Isa::name:                         \
+    return summary;
+    MIMKIT_ISA_LIST(MIMKIT_ISA_SUMMARY)
+#undef MIMKIT_ISA_SUMMARY
+  }
+  return "unknown";
+}
+
+const char* isa_choices() noexcept {
+  return MIMKIT_ISA_CHOICES;
+}
+
+// MIMKIT_COMPILED_ISAS(X) (set by meson.build) expands X(name) for each ISA built in.
 bool isa_compiled(Isa isa) noexcept {
   switch (isa) {
-    case Isa::scalar:
-      return true;
-#if defined(MIMKIT_HAVE_AVX2)
-    case Isa::avx2:
-      return true;
-#endif
-#if defined(MIMKIT_HAVE_AVX512)
-    case Isa::avx512:
-      return true;
-#endif
-#if defined(MIMKIT_HAVE_NEON)
-    case Isa::neon:
-      return true;
-#endif
+#define MIMKIT_ISA_COMPILED(name) \
+  case Isa::name:                 \
+    return true;
+    MIMKIT_COMPILED_ISAS(MIMKIT_ISA_COMPILED)
+#undef MIMKIT_ISA_COMPILED
     default:
       return false;
   }
 }
 
-const char* isa_choices_text() noexcept {
-  return "scalar | avx2 | avx512 | neon";
-}
-
 const char* isa_compiled_list() noexcept {
-  return MIMKIT_COMPILED_ISAS;
+#define MIMKIT_ISA_SPACED(name) " " #name
+  // Skips the leading space.
+  return MIMKIT_COMPILED_ISAS(MIMKIT_ISA_SPACED) + 1;
+#undef MIMKIT_ISA_SPACED
 }
 
 namespace {
@@ -90,22 +93,18 @@ X86Features detect_x86() noexcept {
 }
 #endif
 
+// Whether this CPU and OS run a compiled-in ISA: only the x86 extensions need a run-time check
+// (every aarch64 CPU has Advanced SIMD).
 bool cpu_runs(Isa isa) noexcept {
   switch (isa) {
-    case Isa::scalar:
-      return true;
 #if defined(__x86_64__) || defined(__i386__)
     case Isa::avx2:
       return detect_x86().avx2;
     case Isa::avx512:
       return detect_x86().avx512;
 #endif
-#if defined(__aarch64__)
-    case Isa::neon:
-      return true;
-#endif
     default:
-      return false;
+      return true;
   }
 }
 
@@ -116,9 +115,8 @@ bool isa_supported(Isa isa) noexcept {
 }
 
 Isa isa_best() noexcept {
-  const Isa order[] = {Isa::avx512, Isa::avx2, Isa::neon};
-  for (Isa isa : order) {
-    if (isa_supported(isa)) return isa;
+  for (int i = kIsaCount - 1; i > 0; --i) {
+    if (isa_supported(static_cast<Isa>(i))) return static_cast<Isa>(i);
   }
   return Isa::scalar;
 }
@@ -144,9 +142,12 @@ Status isa_select(const char* request, const char* field, Isa* out) noexcept {
     *out = isa;
     return Status();
   }
+#define MIMKIT_ISA_COMMA(name, summary) ", " #name
   return Status::error(Code::invalid_argument, field,
-                       "unknown instruction set '%s' (allowed: auto, scalar, avx2, avx512, neon)",
+                       "unknown instruction set '%s' (allowed: auto" MIMKIT_ISA_LIST(
+                           MIMKIT_ISA_COMMA) ")",
                        request);
+#undef MIMKIT_ISA_COMMA
 }
 
 }  // namespace mimkit

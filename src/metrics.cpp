@@ -15,11 +15,6 @@ double at_most_one(double x) {
   return x > 1 ? 1.0 : x;
 }
 
-// Doubles compare_with_work() needs: M (r x r, later reused for the eigenvectors of M M^T),
-// M M^T (r x r), the eigensolver's scratch (r x r) and the r eigenvalues.
-std::size_t compare_workspace(std::size_t r) {
-  return 3 * r * r + r;
-}
 
 // The body of compare_subspaces() on caller-provided workspace (compare_workspace(r) doubles).
 // U and V are r x d with orthonormal (or zero) rows.
@@ -115,6 +110,18 @@ void describe_mechanism(const T* W, std::size_t m, std::size_t d, std::size_t ld
 }
 
 }  // namespace
+
+// M (r x r, later reused for the eigenvectors of M M^T), M M^T (r x r), the eigensolver's
+// scratch (r x r) and the r eigenvalues.
+std::size_t compare_workspace(std::size_t r) noexcept {
+  return 3 * r * r + r;
+}
+
+SubspaceMetrics compare_subspaces(const double* U, const double* V, std::size_t r, std::size_t d,
+                                  double* work) noexcept {
+  if (r == 0 || r > Link::kMaxR || work == nullptr) return SubspaceMetrics();
+  return compare_with_work(U, V, r, d, work);
+}
 
 std::size_t metrics_workspace(std::size_t m, std::size_t d, std::size_t r) noexcept {
   // The Gram matrix of W on its smaller side (n x n), its eigenvectors (n x n), the eigensolver's

@@ -2,6 +2,33 @@
 
 namespace mimkit {
 
+Status ThreadPool::start(std::size_t threads) noexcept {
+  if (threads < 1 || threads > kMaxThreads) {
+    return Status::error(Code::invalid_argument, "threads",
+                         MIMKIT_THREADS ? "threads = %zu is out of range (allowed: 1..%zu)"
+                                        : "threads = %zu is out of range (allowed: 1..%zu: this "
+                                          "build has no threads, -Dthreads=false)",
+                         threads, kMaxThreads);
+  }
+  threads_ = threads;
+#if MIMKIT_THREADS
+  for (std::size_t i = 1; i < threads; ++i) {
+    workers_[i] = std::thread([this, i] { worker_loop(i); });
+  }
+#endif
+  return Status();
+}
+
+#if !MIMKIT_THREADS
+
+ThreadPool::~ThreadPool() = default;
+
+void ThreadPool::run(std::size_t items, Task task, void* context) noexcept {
+  for (std::size_t i = 0; i < items; ++i) task(context, i, 0);
+}
+
+#else
+
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -11,18 +38,6 @@ ThreadPool::~ThreadPool() {
   for (std::size_t i = 1; i < threads_; ++i) {
     if (workers_[i].joinable()) workers_[i].join();
   }
-}
-
-Status ThreadPool::start(std::size_t threads) noexcept {
-  if (threads < 1 || threads > kMaxThreads) {
-    return Status::error(Code::invalid_argument, "threads",
-                         "threads = %zu is out of range (allowed: 1..%zu)", threads, kMaxThreads);
-  }
-  threads_ = threads;
-  for (std::size_t i = 1; i < threads; ++i) {
-    workers_[i] = std::thread([this, i] { worker_loop(i); });
-  }
-  return Status();
 }
 
 void ThreadPool::drain(std::size_t worker) noexcept {
@@ -69,5 +84,7 @@ void ThreadPool::run(std::size_t items, Task task, void* context) noexcept {
   std::unique_lock<std::mutex> lock(mutex_);
   done_.wait(lock, [&] { return busy_ == 0; });
 }
+
+#endif  // MIMKIT_THREADS
 
 }  // namespace mimkit

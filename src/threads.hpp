@@ -1,21 +1,32 @@
 // A fixed pool of worker threads, created once at setup. run() hands out work items
 // dynamically; callers make results independent of which worker takes which item (each item
 // writes only its own outputs), so the thread count never changes a result.
+//
+// Built with -Dthreads=false (MIMKIT_THREADS=0, for hosts without threads such as newlib's
+// libstdc++, which has no std::thread or std::mutex), the same interface runs every item on the
+// calling thread, includes no threading header and accepts only threads = 1.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
 #include <cstddef>
-#include <mutex>
-#include <thread>
 
 #include "mimkit/status.hpp"
+
+#if !defined(MIMKIT_THREADS)
+#error "MIMKIT_THREADS must be 0 or 1 (meson.build sets it from -Dthreads)"
+#endif
+
+#if MIMKIT_THREADS
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#endif
 
 namespace mimkit {
 
 class ThreadPool {
  public:
-  static constexpr std::size_t kMaxThreads = 256;
+  static constexpr std::size_t kMaxThreads = MIMKIT_THREADS ? 256 : 1;
   /// A work item: `item` < items, `worker` < threads() identifies the caller's scratch.
   using Task = void (*)(void* context, std::size_t item, std::size_t worker);
 
@@ -33,10 +44,11 @@ class ThreadPool {
   void run(std::size_t items, Task task, void* context) noexcept;
 
  private:
+  std::size_t threads_ = 1;
+#if MIMKIT_THREADS
   void worker_loop(std::size_t worker) noexcept;
   void drain(std::size_t worker) noexcept;
 
-  std::size_t threads_ = 1;
   std::thread workers_[kMaxThreads];
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -48,6 +60,7 @@ class ThreadPool {
   void* context_ = nullptr;
   std::size_t items_ = 0;
   std::atomic<std::size_t> next_{0};
+#endif
 };
 
 }  // namespace mimkit

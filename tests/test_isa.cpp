@@ -59,3 +59,20 @@ TEST_CASE("the compiled list names every compiled ISA") {
     CHECK((list.find(mimkit::isa_name(isa)) != std::string::npos) == mimkit::isa_compiled(isa));
   }
 }
+
+TEST_CASE("the choices string is auto and every ISA of the list, each accepted by isa_select") {
+  const std::string choices = mimkit::isa_choices();
+  CHECK(choices == MIMKIT_ISA_CHOICES);
+  CHECK(choices.rfind("auto | scalar | ", 0) == 0);
+  std::string rebuilt = "auto";
+  for (int i = 0; i < mimkit::kIsaCount; ++i) {
+    const auto isa = static_cast<Isa>(i);
+    rebuilt += std::string(" | ") + mimkit::isa_name(isa);
+    CHECK(std::string(mimkit::isa_summary(isa)).size() > 0);
+    Isa got = Isa::scalar;
+    // Known names are either selected or refused as unsupported, never as unknown.
+    CHECK(mimkit::isa_select(mimkit::isa_name(isa), "--arch", &got).code() !=
+          Code::invalid_argument);
+  }
+  CHECK(rebuilt == choices);
+}

@@ -15,19 +15,7 @@ using namespace mimkit;
 
 namespace {
 
-RunConfig small_config() {
-  RunConfig c;
-  c.d = 32;
-  c.r = 2;
-  c.n1 = 400;
-  c.n2 = 400;
-  c.ntest = 300;
-  c.m = 16;
-  c.T1 = 5;
-  c.tile_rows = 64;
-  c.seed = 3;
-  return c;
-}
+using mimkit_test::small_config;
 
 template <class T>
 struct Run {
@@ -246,11 +234,7 @@ TEST_CASE("the spectral estimator agrees with a dense eigensolver of S_T") {
 }
 
 TEST_CASE_TEMPLATE("weights are bit-identical for every thread count and ISA", T, float, double) {
-  RunConfig c = small_config();
-  c.shards = 5;
-  c.spectral = true;
-  c.spectral_iters = 5;
-  c.trace = 4;
+  const RunConfig c = mimkit_test::golden_weights_config();
   std::uint64_t ref = 0;
   bool have = false;
   for (Isa isa : mimkit_test::runnable_isas()) {

@@ -5,18 +5,41 @@
 
 namespace mimkit {
 
+/// The instruction sets mimkit knows, in one list: X(name, summary) per ISA. The enum, the names,
+/// the allowed values of --arch and MIMKIT_ARCH, and the kernel dispatch are all derived from
+/// it. Within one CPU family, later entries are preferred by isa_best(). Adding an ISA: an entry
+/// here, its kernel header src/kernels/arch/<isa>.hpp, src/kernels/isa_<name>.cpp and its line
+/// in meson.build's kernel list (plus its CPU check in src/isa.cpp when it needs one).
+#define MIMKIT_ISA_LIST(X)                                       \
+  X(scalar, "portable C++ reference, no SIMD, always available") \
+  X(avx2, "x86-64 AVX2 + FMA")                                   \
+  X(avx512, "x86-64 AVX-512 F/BW/DQ/CD")                         \
+  X(neon, "aarch64 Advanced SIMD")
+
+/// The values an ISA request accepts, as one string literal: "auto | scalar | avx2 | ...".
+#define MIMKIT_ISA_CHOICES "auto" MIMKIT_ISA_LIST(MIMKIT_ISA_CHOICE_)
+#define MIMKIT_ISA_CHOICE_(name, summary) " | " #name
+
 /// A kernel implementation. Every one gives bit-identical results; they differ in speed only.
 enum class Isa : int {
-  scalar = 0,  ///< portable C++ reference, always available
-  avx2 = 1,    ///< x86-64 AVX2 + FMA
-  avx512 = 2,  ///< x86-64 AVX-512 F/BW/DQ/CD
-  neon = 3,    ///< aarch64 Advanced SIMD
+#define MIMKIT_ISA_ENUM_(name, summary) name,
+  MIMKIT_ISA_LIST(MIMKIT_ISA_ENUM_)
+#undef MIMKIT_ISA_ENUM_
 };
 
-constexpr int kIsaCount = 4;
+/// Number of entries in MIMKIT_ISA_LIST (the Isa values are 0 .. kIsaCount - 1).
+#define MIMKIT_ISA_ONE_(name, summary) +1
+constexpr int kIsaCount = 0 MIMKIT_ISA_LIST(MIMKIT_ISA_ONE_);
+#undef MIMKIT_ISA_ONE_
 
-/// "scalar", "avx2", "avx512" or "neon".
+/// The ISA's name in MIMKIT_ISA_LIST ("scalar", "avx2", ...); "unknown" outside the list.
 const char* isa_name(Isa isa) noexcept;
+
+/// The summary of `isa` in MIMKIT_ISA_LIST, e.g. "x86-64 AVX2 + FMA".
+const char* isa_summary(Isa isa) noexcept;
+
+/// MIMKIT_ISA_CHOICES: every value isa_select() accepts, "auto | scalar | avx2 | ...".
+const char* isa_choices() noexcept;
 
 /// True when the kernels for `isa` were built into this library.
 bool isa_compiled(Isa isa) noexcept;
@@ -33,10 +56,6 @@ Isa isa_best() noexcept;
 /// source of the request in the error ("--arch", "MIMKIT_ARCH", ...). The library never reads
 /// the environment itself: the CLI passes MIMKIT_ARCH here.
 Status isa_select(const char* request, const char* field, Isa* out) noexcept;
-
-/// Every ISA name mimkit knows (compiled in or not), " | "-separated in Isa order:
-/// "scalar | avx2 | avx512 | neon". For help texts.
-const char* isa_choices_text() noexcept;
 
 /// Space-separated names of the compiled-in ISAs, e.g. "scalar avx2 avx512".
 const char* isa_compiled_list() noexcept;

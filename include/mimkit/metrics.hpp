@@ -49,8 +49,17 @@ double alignment(const T* W, std::size_t m, std::size_t d, std::size_t ldw, cons
 /// Compares span U with span V, both r x d with orthonormal rows (double; a zero row of V is a
 /// missing direction). O(r^2 d + r^3). r outside 1..Link::kMaxR gives SubspaceMetrics() (r = 0);
 /// non-finite input gives NaN cosines and distance.
+/// Its r x r scratch is on the stack: about 98 KiB (sized for r = kMaxR). Where stack is scarce
+/// (a microcontroller), pass workspace instead.
 SubspaceMetrics compare_subspaces(const double* U, const double* V, std::size_t r,
                                   std::size_t d) noexcept;
+
+/// compare_subspaces with caller workspace of compare_workspace(r) doubles: no stack arrays.
+SubspaceMetrics compare_subspaces(const double* U, const double* V, std::size_t r, std::size_t d,
+                                  double* work) noexcept;
+
+/// Doubles of workspace the compare_subspaces overload with workspace needs: 3 r^2 + r.
+std::size_t compare_workspace(std::size_t r) noexcept;
 
 /// Compares span U (r x d, T) with the top-r right singular subspace of W (m x d, ldw).
 /// `work` holds metrics_workspace(m, d, r) doubles. With n = min(m, d) (the Gram matrix is

@@ -40,7 +40,7 @@ const char kDataHelp[] =
     "  --force          replace an existing --out file\n"
     "  --export-u FILE  also write U (r x d, the model's hidden directions) to FILE: .npy\n"
     "                   (float64) if the name ends in .npy, else CSV (one row per direction)\n"
-    "  --arch A         auto | %s (default: $MIMKIT_ARCH or auto)\n"
+    "  --arch A         " MIMKIT_ISA_CHOICES " (default: $MIMKIT_ARCH or auto)\n"
     "  --tile-rows B    rows generated per tile (default 256; does not change the output)\n";
 
 struct DataOptions {
@@ -209,7 +209,7 @@ int cmd_data(int argc, char** argv) {
                          {"help", "force"});
   if (!st.ok()) return report(st);
   if (args.has("help")) {
-    std::printf(kDataHelp, isa_choices_text());
+    std::fputs(kDataHelp, stdout);
     return kExitOk;
   }
   DataOptions o;

@@ -31,7 +31,7 @@ const char kRunHelp[] =
     "  --keys              list the config keys with their defaults and ranges\n"
     "  --threads N         worker threads, 1..256 (default: $MIMKIT_THREADS, else every CPU;\n"
     "                      results do not depend on it)\n"
-    "  --arch A            auto | %s (default: $MIMKIT_ARCH or auto)\n"
+    "  --arch A            " MIMKIT_ISA_CHOICES " (default: $MIMKIT_ARCH or auto)\n"
     "  --dtype T           float | double (default float)\n"
     "  --out FILE          write the JSON line to FILE (never overwrites without --force)\n"
     "  --force             replace an existing --out file\n"
@@ -112,7 +112,7 @@ int cmd_run(int argc, char** argv) {
       {"help", "quiet", "force", "keys"});
   if (!st.ok()) return report(st);
   if (args.has("help")) {
-    std::printf(kRunHelp, isa_choices_text());
+    std::fputs(kRunHelp, stdout);
     return kExitOk;
   }
   if (args.has("keys")) {

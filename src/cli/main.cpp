@@ -49,13 +49,12 @@ void print_help() {
       "  --version   version, git commit, instruction sets compiled in and selected\n"
       "\n"
       "environment:\n"
-      "  MIMKIT_ARCH        auto | %s: force a kernel set (--arch wins)\n"
+      "  MIMKIT_ARCH        " MIMKIT_ISA_CHOICES ": force a kernel set (--arch wins)\n"
       "  MIMKIT_THREADS     default --threads (else every CPU; results never depend on it)\n"
       "  MIMKIT_MAX_MEMORY  default --max-memory, e.g. 4G (else physical memory, cgroup and\n"
       "                     ulimit bounds)\n"
       "\n"
-      "exit codes: 0 success, 1 a run failed, 2 invalid invocation, 130 interrupted\n",
-      mimkit::isa_choices_text());
+      "exit codes: 0 success, 1 a run failed, 2 invalid invocation, 130 interrupted\n");
 }
 
 int version() {

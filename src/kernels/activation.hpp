@@ -92,8 +92,8 @@ struct ElementMath {
   }
 };
 
-// For each row i < rows and column j < cols (cols a multiple of 16): z = Z[i, j] + b[j];
-// S[i, j] = sigma(z) and Dp[i, j] = sigma'(z) (either output may be null).
+// For each row i < rows and column j < cols (cols a multiple of kColumnMultiple): z = Z[i, j] +
+// b[j]; S[i, j] = sigma(z) and Dp[i, j] = sigma'(z) (either output may be null).
 template <class Arch, class T>
 void activation(int kind, std::size_t rows, std::size_t cols, const T* Z, std::size_t ldz,
                 const T* b, T* S, T* Dp, std::size_t lds) {

@@ -1,65 +1,33 @@
-// The one place that maps an Isa to its kernel tables.
+// The one place that maps an Isa to its kernel tables. MIMKIT_COMPILED_ISAS(X) (set by
+// meson.build) expands X(name) for each ISA compiled into this build.
 #include "kernels.hpp"
 
 namespace mimkit {
 namespace kernels {
 
-const Table<float>* table_f32_scalar() noexcept;
-const Table<double>* table_f64_scalar() noexcept;
-#if defined(MIMKIT_HAVE_AVX2)
-const Table<float>* table_f32_avx2() noexcept;
-const Table<double>* table_f64_avx2() noexcept;
-#endif
-#if defined(MIMKIT_HAVE_AVX512)
-const Table<float>* table_f32_avx512() noexcept;
-const Table<double>* table_f64_avx512() noexcept;
-#endif
-#if defined(MIMKIT_HAVE_NEON)
-const Table<float>* table_f32_neon() noexcept;
-const Table<double>* table_f64_neon() noexcept;
-#endif
+#define MIMKIT_DECLARE_TABLES(name)                          \
+  template <>                                                \
+  const Table<float>* table_of<float, Isa::name>() noexcept; \
+  template <>                                                \
+  const Table<double>* table_of<double, Isa::name>() noexcept;
+MIMKIT_COMPILED_ISAS(MIMKIT_DECLARE_TABLES)
+#undef MIMKIT_DECLARE_TABLES
 
-const Table<float>* table_f32(Isa isa) noexcept {
+template <class T>
+const Table<T>* table(Isa isa) noexcept {
   switch (isa) {
-    case Isa::scalar:
-      return table_f32_scalar();
-#if defined(MIMKIT_HAVE_AVX2)
-    case Isa::avx2:
-      return table_f32_avx2();
-#endif
-#if defined(MIMKIT_HAVE_AVX512)
-    case Isa::avx512:
-      return table_f32_avx512();
-#endif
-#if defined(MIMKIT_HAVE_NEON)
-    case Isa::neon:
-      return table_f32_neon();
-#endif
+#define MIMKIT_TABLE_CASE(name) \
+  case Isa::name:               \
+    return table_of<T, Isa::name>();
+    MIMKIT_COMPILED_ISAS(MIMKIT_TABLE_CASE)
+#undef MIMKIT_TABLE_CASE
     default:
       return nullptr;
   }
 }
 
-const Table<double>* table_f64(Isa isa) noexcept {
-  switch (isa) {
-    case Isa::scalar:
-      return table_f64_scalar();
-#if defined(MIMKIT_HAVE_AVX2)
-    case Isa::avx2:
-      return table_f64_avx2();
-#endif
-#if defined(MIMKIT_HAVE_AVX512)
-    case Isa::avx512:
-      return table_f64_avx512();
-#endif
-#if defined(MIMKIT_HAVE_NEON)
-    case Isa::neon:
-      return table_f64_neon();
-#endif
-    default:
-      return nullptr;
-  }
-}
+template const Table<float>* table<float>(Isa isa) noexcept;
+template const Table<double>* table<double>(Isa isa) noexcept;
 
 }  // namespace kernels
 }  // namespace mimkit

@@ -3,7 +3,7 @@
 // K-block of a B column panel into a contiguous, aligned buffer on the stack (BLIS's packing)
 // so the micro-kernel streams it from L1 with unit stride; a B reused across calls (W^T in the
 // phase-1 step) can be packed once instead (pack_b_panels, gemm_nn_packed). Included only by
-// isa_*.cpp.
+// isa_*.cpp, after the arch header that defines the vocabulary (simd.hpp).
 //
 // Determinism: every element of C is accumulated over k = 0, 1, ..., K-1 in that order with one
 // fused multiply-add per term, starting from 0 (or from C); blocking over k stores C between
@@ -20,44 +20,7 @@ namespace mimkit {
 namespace kernels {
 namespace {
 
-// Register tile per ISA: a panel of NV vectors of C columns is computed MR(NV) rows at a time.
-// MR * NV accumulators + NV B vectors + 1 broadcast fit the register file (16 on AVX2, 32 on
-// AVX-512 and NEON), and MR * NV >= FMA latency x FMA ports (8 on current cores) keeps every
-// FMA port busy. Panels are NV = NV0 (at most 4), then 2, then 1 vectors wide while columns
-// remain. The packed B panel, on the stack, holds kPanelBytes (a k-block of KC = kPanelBytes /
-// (NV W sizeof(T)) rows): on x86 about half of a 48 KiB L1, the rest for the rows of A and the
-// tile of C; the x86 tiles and sizes were chosen by bench-kernels (bench/RESULTS.md), the NEON
-// ones (64 KiB L1 on Apple and Neoverse V cores) are not measured on ARM hardware yet.
-template <class Arch>
-struct Blocking {
-  static constexpr int NV0 = 2;
-  static constexpr int mr(int nv) { return nv == 2 ? 4 : 6; }
-  static constexpr std::size_t kPanelBytes = 16384;
-};
-#if XSIMD_WITH_AVX2
-template <>
-struct Blocking<xsimd::fma3<xsimd::avx2>> {
-  static constexpr int NV0 = 2;
-  static constexpr int mr(int nv) { return nv == 2 ? 6 : 8; }
-  static constexpr std::size_t kPanelBytes = 24576;
-};
-#endif
-#if XSIMD_WITH_AVX512BW
-template <>
-struct Blocking<xsimd::avx512bw> {
-  static constexpr int NV0 = 3;
-  static constexpr int mr(int nv) { return nv == 3 ? 8 : 12; }
-  static constexpr std::size_t kPanelBytes = 24576;
-};
-#endif
-#if XSIMD_WITH_NEON64
-template <>
-struct Blocking<xsimd::neon64> {
-  static constexpr int NV0 = 4;
-  static constexpr int mr(int nv) { return nv == 4 ? 6 : nv == 2 ? 12 : 16; }
-  static constexpr std::size_t kPanelBytes = 32768;
-};
-#endif
+// The register tile and panel size come from Blocking<Arch> (simd.hpp, set in arch/<isa>.hpp).
 
 // C[MR x NV*W] (+)= op(A)[MR x K] Bp[K x NV*W], Bp packed (row k at Bp + k * NV * W, aligned),
 // op(A) = A (A_T false: A[i * lda + k]) or A^T (A_T true: A[k * lda + i]). Not inlined: on its
@@ -195,7 +158,8 @@ void gemm(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t l
 
 // B (K x N, or its transpose) into the layout gemm_nn_packed reads: the column panels of this
 // ISA, each K rows contiguous (the panel at column j at Bp + K * j); element (k, c) is
-// B[k * ldb + c] (B[c * ldb + k] when transposed), or 0 for c >= n_valid. N a multiple of 16.
+// B[k * ldb + c] (B[c * ldb + k] when transposed), or 0 for c >= n_valid. N a multiple of
+// kColumnMultiple.
 template <class Arch, class T>
 void pack_b_panels(std::size_t K, std::size_t N, const T* B, std::size_t ldb, bool transposed,
                    std::size_t n_valid, T* Bp) {
@@ -213,8 +177,8 @@ void pack_b_panels(std::size_t K, std::size_t N, const T* B, std::size_t ldb, bo
   });
 }
 
-// C[M x N] (+)= A[M x K] B[K x N], row-major; N must be a multiple of 16 (every ISA's lane
-// count divides it), the caller pads.
+// C[M x N] (+)= A[M x K] B[K x N], row-major; N must be a multiple of kColumnMultiple (every
+// ISA's lane count divides it), the caller pads.
 template <class Arch, class T>
 void gemm_nn(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda, const T* B,
              std::size_t ldb, T* C, std::size_t ldc, bool accumulate) {
@@ -229,7 +193,7 @@ void gemm_nn_packed(std::size_t M, std::size_t N, std::size_t K, const T* A, std
 }
 
 // C[M x N] (+)= A^T B with A K x M (leading dimension lda) and B K x N: each C element sums its
-// K terms in order. N a multiple of 16.
+// K terms in order. N a multiple of kColumnMultiple.
 template <class Arch, class T>
 void gemm_tn(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda, const T* B,
              std::size_t ldb, T* C, std::size_t ldc, bool accumulate) {

@@ -1,5 +1,6 @@
-// Builds the kernel tables of one instruction set. Each isa_*.cpp includes this once, after
-// defining MIMKIT_KERNEL_ARCH (the xsimd architecture) and MIMKIT_KERNEL_NAME (a suffix).
+// Builds the kernel tables of one instruction set. Each isa_*.cpp includes its arch header
+// (arch/<isa>.hpp: the vocabulary of simd.hpp for its tag), then this file, then names its
+// tables with MIMKIT_KERNEL_TABLES(isa, Arch).
 #pragma once
 
 #include "activation.hpp"
@@ -8,45 +9,44 @@
 #include "normal.hpp"
 #include "peak.hpp"
 
-#define MIMKIT_CONCAT_(a, b) a##b
-#define MIMKIT_CONCAT(a, b) MIMKIT_CONCAT_(a, b)
-
 namespace mimkit {
 namespace kernels {
+namespace {
 
-const Table<float>* MIMKIT_CONCAT(table_f32_, MIMKIT_KERNEL_NAME)() noexcept {
-  static const Table<float> table = {
-      MIMKIT_KERNEL_ISA,
-      &normals<MIMKIT_KERNEL_ARCH, float>,
-      &gemm_nn<MIMKIT_KERNEL_ARCH, float>,
-      &pack_b_panels<MIMKIT_KERNEL_ARCH, float>,
-      &gemm_nn_packed<MIMKIT_KERNEL_ARCH, float>,
-      &gemm_tn<MIMKIT_KERNEL_ARCH, float>,
-      &activation<MIMKIT_KERNEL_ARCH, float>,
-      &fma_peak<MIMKIT_KERNEL_ARCH, float>,
-      lanes<float, MIMKIT_KERNEL_ARCH>(),
-      kPeakChains,
-      &philox_words<MIMKIT_KERNEL_ARCH>,
-  };
-  return &table;
-}
+template <class T, class Arch, Isa kIsa>
+constexpr Table<T> kTable = {
+    kIsa,
+    &normals<Arch, T>,
+    &gemm_nn<Arch, T>,
+    &pack_b_panels<Arch, T>,
+    &gemm_nn_packed<Arch, T>,
+    &gemm_tn<Arch, T>,
+    &activation<Arch, T>,
+    &fma_peak<Arch, T>,
+    lanes<T, Arch>(),
+    kPeakChains,
+    &philox_words<Arch>,
+};
 
-const Table<double>* MIMKIT_CONCAT(table_f64_, MIMKIT_KERNEL_NAME)() noexcept {
-  static const Table<double> table = {
-      MIMKIT_KERNEL_ISA,
-      &normals<MIMKIT_KERNEL_ARCH, double>,
-      &gemm_nn<MIMKIT_KERNEL_ARCH, double>,
-      &pack_b_panels<MIMKIT_KERNEL_ARCH, double>,
-      &gemm_nn_packed<MIMKIT_KERNEL_ARCH, double>,
-      &gemm_tn<MIMKIT_KERNEL_ARCH, double>,
-      &activation<MIMKIT_KERNEL_ARCH, double>,
-      &fma_peak<MIMKIT_KERNEL_ARCH, double>,
-      lanes<double, MIMKIT_KERNEL_ARCH>(),
-      kPeakChains,
-      &philox_words<MIMKIT_KERNEL_ARCH>,
-  };
-  return &table;
-}
-
+}  // namespace
 }  // namespace kernels
 }  // namespace mimkit
+
+/// Defines table_of<float, Isa::ISA>() and table_of<double, Isa::ISA>() over the kernels
+/// instantiated for ARCH; fails to compile if ARCH's lanes do not divide kColumnMultiple.
+#define MIMKIT_KERNEL_TABLES(ISA, ARCH)                                                     \
+  namespace mimkit {                                                                        \
+  namespace kernels {                                                                       \
+  static_assert(fits_column_multiple<ARCH>(),                                               \
+                "every lane count must divide kColumnMultiple: raise it (and the callers' " \
+                "padding) for a wider ISA");                                                \
+  template <>                                                                               \
+  const Table<float>* table_of<float, Isa::ISA>() noexcept {                                \
+    return &kTable<float, ARCH, Isa::ISA>;                                                  \
+  }                                                                                         \
+  template <>                                                                               \
+  const Table<double>* table_of<double, Isa::ISA>() noexcept {                              \
+    return &kTable<double, ARCH, Isa::ISA>;                                                 \
+  }                                                                                         \
+  }                                                                                         \
+  }

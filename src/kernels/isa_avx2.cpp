@@ -1,5 +1,5 @@
-// Kernel tables for the avx2 instruction set, compiled with exactly that ISA's flags (meson.build).
-#define MIMKIT_KERNEL_ARCH xsimd::fma3<xsimd::avx2>
-#define MIMKIT_KERNEL_NAME avx2
-#define MIMKIT_KERNEL_ISA ::mimkit::Isa::avx2
+// Kernel tables for AVX2 + FMA, compiled with exactly -mavx2 -mfma (meson.build).
+#include "arch/avx2.hpp"
 #include "instantiate.hpp"
+
+MIMKIT_KERNEL_TABLES(avx2, xsimd::fma3<xsimd::avx2>)

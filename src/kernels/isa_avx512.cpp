@@ -1,6 +1,5 @@
-// Kernel tables for the avx512 instruction set, compiled with exactly that ISA's flags
-// (meson.build).
-#define MIMKIT_KERNEL_ARCH xsimd::avx512bw
-#define MIMKIT_KERNEL_NAME avx512
-#define MIMKIT_KERNEL_ISA ::mimkit::Isa::avx512
+// Kernel tables for AVX-512, compiled with exactly its flags (meson.build).
+#include "arch/avx512.hpp"
 #include "instantiate.hpp"
+
+MIMKIT_KERNEL_TABLES(avx512, xsimd::avx512bw)

@@ -1,5 +1,5 @@
-// Kernel tables for the neon instruction set, compiled with exactly that ISA's flags (meson.build).
-#define MIMKIT_KERNEL_ARCH xsimd::neon64
-#define MIMKIT_KERNEL_NAME neon
-#define MIMKIT_KERNEL_ISA ::mimkit::Isa::neon
+// Kernel tables for AArch64 Advanced SIMD (no flags needed, meson.build).
+#include "arch/neon64.hpp"
 #include "instantiate.hpp"
+
+MIMKIT_KERNEL_TABLES(neon, xsimd::neon64)

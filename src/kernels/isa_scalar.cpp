@@ -1,6 +1,5 @@
-// Kernel tables for the scalar instruction set, compiled with exactly that ISA's flags
-// (meson.build).
-#define MIMKIT_KERNEL_ARCH scalar_arch
-#define MIMKIT_KERNEL_NAME scalar
-#define MIMKIT_KERNEL_ISA ::mimkit::Isa::scalar
+// Kernel tables of the scalar reference: plain C++, no xsimd, baseline flags (meson.build).
+#include "arch/scalar.hpp"
 #include "instantiate.hpp"
+
+MIMKIT_KERNEL_TABLES(scalar, scalar_arch)

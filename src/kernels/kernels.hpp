@@ -10,6 +10,11 @@
 namespace mimkit {
 namespace kernels {
 
+/// Column counts the products and activations take (N, cols) are multiples of this: callers pad.
+/// Every ISA's lane count divides it (checked at compile time in instantiate.hpp), so a wider
+/// ISA that breaks it fails to build instead of reading past a row.
+constexpr std::size_t kColumnMultiple = 16;
+
 template <class T>
 struct Table {
   Isa isa;
@@ -20,13 +25,15 @@ struct Table {
                   std::uint32_t stream);
 
   /// C[M x N] = A[M x K] B[K x N] (or C += A B when accumulate), row-major with leading
-  /// dimensions; N a multiple of 16. Each C element is summed over k in order with fma.
+  /// dimensions; N a multiple of kColumnMultiple. Each C element is summed over k in order with
+  /// fma.
   void (*gemm_nn)(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda,
                   const T* B, std::size_t ldb, T* C, std::size_t ldc, bool accumulate);
 
   /// Bp = B (K x N) in the layout gemm_nn_packed reads, K x N elements: this ISA's column
   /// panels, each K rows contiguous. transposed: B is given as its transpose (element (k, j) at
-  /// B[j * ldb + k]); columns j >= n_valid are zero. N a multiple of 16; Bp 64-byte aligned.
+  /// B[j * ldb + k]); columns j >= n_valid are zero. N a multiple of kColumnMultiple; Bp 64-byte
+  /// aligned.
   /// O(K N).
   void (*pack_b)(std::size_t K, std::size_t N, const T* B, std::size_t ldb, bool transposed,
                  std::size_t n_valid, T* Bp);
@@ -37,13 +44,13 @@ struct Table {
                          const T* Bp, T* C, std::size_t ldc, bool accumulate);
 
   /// C[M x N] = A^T B (or C += A^T B) with A K x M (leading dimension lda), B K x N; each C
-  /// element is summed over k in order with fma. N a multiple of 16.
+  /// element is summed over k in order with fma. N a multiple of kColumnMultiple.
   void (*gemm_tn)(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t lda,
                   const T* B, std::size_t ldb, T* C, std::size_t ldc, bool accumulate);
 
-  /// For i < rows, j < cols (cols a multiple of 16): z = Z[i, j] + b[j], S[i, j] = sigma(z),
-  /// Dp[i, j] = sigma'(z), S and Dp with leading dimension lds, either may be null.
-  /// kind: 0 logcosh, 1 quadratic, 2 relu (the Activation enum's order).
+  /// For i < rows, j < cols (cols a multiple of kColumnMultiple): z = Z[i, j] + b[j], S[i, j] =
+  /// sigma(z), Dp[i, j] = sigma'(z), S and Dp with leading dimension lds, either may be null. kind:
+  /// 0 logcosh, 1 quadratic, 2 relu (the Activation enum's order).
   void (*activation)(int kind, std::size_t rows, std::size_t cols, const T* Z, std::size_t ldz,
                      const T* b, T* S, T* Dp, std::size_t lds);
 
@@ -60,20 +67,20 @@ struct Table {
 };
 
 /// The table of `isa` for T, or nullptr when that ISA is not compiled in.
-/// Does not check the CPU: callers select the ISA through select_isa() first.
-const Table<float>* table_f32(Isa isa) noexcept;
-const Table<double>* table_f64(Isa isa) noexcept;
-
+/// Does not check the CPU: callers select the ISA through isa_select() first.
 template <class T>
 const Table<T>* table(Isa isa) noexcept;
-template <>
-inline const Table<float>* table<float>(Isa isa) noexcept {
-  return table_f32(isa);
+inline const Table<float>* table_f32(Isa isa) noexcept {
+  return table<float>(isa);
 }
-template <>
-inline const Table<double>* table<double>(Isa isa) noexcept {
-  return table_f64(isa);
+inline const Table<double>* table_f64(Isa isa) noexcept {
+  return table<double>(isa);
 }
+
+/// The tables of one compiled ISA: defined in its isa_*.cpp (instantiate.hpp), called only by
+/// table() for the ISAs meson.build compiled in.
+template <class T, Isa isa>
+const Table<T>* table_of() noexcept;
 
 }  // namespace kernels
 }  // namespace mimkit

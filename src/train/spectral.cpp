@@ -132,7 +132,8 @@ Status spectral(State<T>& s, Report* rep, Clock& clock) {
     }
   }
   linalg::orthonormalize_rows(estimate, n.r, d, d);
-  rep->spectral.subspace = compare_subspaces(s.metrics.U, estimate, n.r, d);
+  // The metrics workspace is free here and holds compare_workspace(r) doubles.
+  rep->spectral.subspace = compare_subspaces(s.metrics.U, estimate, n.r, d, s.metrics.work);
   rep->spectral.ran = true;
   rep->timings.spectral_s = clock.since_phase();
   return Status();

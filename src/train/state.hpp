@@ -18,8 +18,9 @@ namespace mimkit {
 namespace train {
 
 /// Every kernel call's column count is a multiple of kPad (the kernel table's rule: every
-/// ISA's lane count divides it), so buffers that feed a kernel are padded to it.
-constexpr std::size_t kPad = 16;
+/// ISA's lane count divides it, a static_assert in the kernels), so buffers that feed a kernel
+/// are padded to it.
+constexpr std::size_t kPad = kernels::kColumnMultiple;
 /// The spectral estimator iterates on r + kOversample columns: more columns converge faster
 /// and more reliably than exactly r.
 constexpr std::size_t kOversample = 8;
