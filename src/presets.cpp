@@ -79,8 +79,13 @@ const Preset kPresets[] = {
      "variant=layerwise,random_features,dls22;alpha=2:64:6:log", 2},
     {"e5",
      "E5 under the selection protocol (docs/PROTOCOL.md), the layer-wise network: d = 128, "
-     "m = 512, n2 = 16384; T1 in {6, 12, 24, 48} and the row normalisation before phase 2 "
+     "n2 = 16384; T1 in {6, 12, 24, 48} and the width m in {512, 2048} (the baselines' choices) "
      "chosen per seed on validation; alpha = 2..128, ten seeds.",
+     "d = 128\nn2 = 16384\nntest = 8192\nnval = 8192\n",
+     "alpha=2,4,8,16,32,64,128;T1=6,12,24,48;m=512,2048", 10},
+    {"e5-normalize",
+     "E5's ablation of the row normalisation before phase 2: the layer-wise network at m = 512 "
+     "with normalize in {true, false} (and T1 in {6, 12, 24, 48}), ten seeds.",
      "d = 128\nm = 512\nn2 = 16384\nntest = 8192\nnval = 8192\n",
      "alpha=2,4,8,16,32,64,128;T1=6,12,24,48;normalize=true,false", 10},
     {"e5-dls22",
