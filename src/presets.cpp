@@ -15,8 +15,8 @@ const Preset kPresets[] = {
     {"default", "The defaults: d = 128, r = 2, he2(z1)+0.5*he2(z2), n1 = 2048, m = 64, T1 = 40.",
      "", "alpha=4,8,16,32", 2},
     {"calibration",
-     "ALGORITHM.md section 8's reference simulation: d = 256, alpha = 8, beta1 = 1, T1 = 60, "
-     "with the spectral estimator; the smallest cosine should reach about 0.75-0.85.",
+     "docs/ALGORITHM.md section 8's reference simulation: d = 256, alpha = 8, beta1 = 1, "
+     "T1 = 60, with the spectral estimator; the smallest cosine should reach about 0.75-0.85.",
      "d = 256\nalpha = 8\nm = 64\neps0 = 1e-3\neta1 = 0.5\nbeta1 = 1\nT1 = 60\nspectral = true\n",
      "T1=10,20,40,60,80,120", 2},
     {"collapse",

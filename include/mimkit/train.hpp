@@ -1,5 +1,5 @@
 // Training: the two-layer network, phase 1 (inner layer), phase 2 (outer layer), the spectral
-// estimator and the metrics of one run (ALGORITHM.md sections 2-6).
+// estimator and the metrics of one run (docs/ALGORITHM.md sections 2-6).
 #pragma once
 
 #include <cstddef>
@@ -44,7 +44,7 @@ struct Execution {
 };
 
 /// User-supplied functions replacing a built-in activation or loss (the "C++ callable" of
-/// ALGORITHM.md sections 2-3). They are called element by element in double precision from
+/// docs/ALGORITHM.md sections 2-3). They are called element by element in double precision from
 /// the worker threads: they must be thread-safe and deterministic for the determinism contract
 /// to hold. Slower than the built-ins (no SIMD).
 struct CustomFunctions {
@@ -58,7 +58,7 @@ struct CustomFunctions {
   void* user = nullptr;
 };
 
-/// One point of the per-step trace (ALGORITHM.md section 6), on a log-spaced step schedule.
+/// One point of the per-step trace (docs/ALGORITHM.md section 6), on a log-spaced step schedule.
 struct TracePoint {
   std::size_t step = 0;   ///< phase-1 steps taken before the measurement
   double train_loss = 0;  ///< phase-1 loss at that W
