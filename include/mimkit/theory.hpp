@@ -164,8 +164,8 @@ struct Phase1TheoryPoint {
   double mass_perp = 0;
   double alignment = 0;      ///< in-span mass / total mass (Report alignment)
   SubspaceMetrics subspace;  ///< top-r right singular subspace of W vs span U (Report phase1)
-  /// ||cubic part of the step|| / ||linear part|| (0 at linear order): where it reaches about
-  /// 0.1 the truncation stops being reliable.
+  /// ||cubic part|| / ||linear part|| of the step taken from this point (0 at linear order and
+  /// at the last step): where it reaches about 0.1 the truncation stops being reliable.
   double cubic_share = 0;
 };
 
