@@ -16,6 +16,7 @@ int cmd_presets(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);
 int cmd_merge(int argc, char** argv);
 int cmd_plot(int argc, char** argv);
+int cmd_theory(int argc, char** argv);
 
 /// RunConfig from --preset, --config and --set (in that order), resolved and validated.
 Status build_config(const Args& args, RunConfig* config);

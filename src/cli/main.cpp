@@ -21,6 +21,7 @@ const char kHelp[] =
     "  sweep       run a grid of configurations x seeds into a JSONL file (shards, resume)\n"
     "  merge       combine sweep shard files, checking for missing and duplicate points\n"
     "  plot        draw a sweep's JSONL as an SVG figure (median and quartiles over seeds)\n"
+    "  theory      predicted thresholds, overlap curves and phase-1 dynamics (n, d -> infinity)\n"
     "\n"
     "options:\n"
     "  --help      this text\n"
@@ -73,6 +74,7 @@ int main(int argc, char** argv) {
   if (std::strcmp(command, "sweep") == 0) return mimkit::cli::cmd_sweep(argc, argv);
   if (std::strcmp(command, "merge") == 0) return mimkit::cli::cmd_merge(argc, argv);
   if (std::strcmp(command, "plot") == 0) return mimkit::cli::cmd_plot(argc, argv);
+  if (std::strcmp(command, "theory") == 0) return mimkit::cli::cmd_theory(argc, argv);
   const std::string guess = mimkit::cli::closest(
       command, {"data", "run", "presets", "sweep", "merge", "plot", "--help", "--version"});
   return mimkit::cli::report(mimkit::Status::error(
