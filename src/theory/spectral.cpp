@@ -349,6 +349,10 @@ bool find_fixed_basis(const YSplines& ys, std::size_t r, double* V) {
       bmax = std::fmax(bmax, std::fabs(ys.B[i * rr + e]));
     }
   }
+  if (!(bmax > kMinEnergy)) {  // G = 0 (E[z z^T | y] = I): every basis is an eigenbasis
+    for (std::size_t e = 0; e < rr; ++e) V[e] = e % (r + 1) == 0;
+    return true;
+  }
   if (!linalg::eigh(A, r, r, w, V, r, work)) return false;
   for (std::size_t i = 0; i < ys.n; ++i) {
     for (std::size_t k = 0; k < r; ++k) {
