@@ -362,8 +362,9 @@ TEST_CASE("the theory is deterministic: the same summary bits from two inits") {
 
 namespace {
 
-// A trainer at n1 = 2^20 (alpha = 2^17 at d = 8): the empirical gradient is within about 1e-3
-// of the population one. `scale` > 0 replaces the symmetric start by random rows of that norm.
+// A trainer at n1 = 2^19 (alpha = 2^16 at d = 8): the empirical gradient is within about
+// 1.5e-3 of the population one (relative to its norm). `scale` > 0 replaces the symmetric start by
+// random rows of that norm.
 struct Phase1Check {
   RunConfig c;
   Status status;
@@ -382,7 +383,7 @@ struct Phase1Check {
     c.r = 2;
     c.m = m;
     c.T1 = T1;
-    c.n1 = std::size_t(1) << 20;
+    c.n1 = std::size_t(1) << 19;
     c.activation = act;
     c.loss = loss;
     c.normalize = false;
@@ -453,37 +454,40 @@ struct Phase1Check {
 }  // namespace
 
 TEST_CASE("one population step with the quadratic activation and squared loss is the trainer's") {
-  // Quadratic activation, squared loss: the cubic expansion is the exact population step. At
-  // n1 = 2^20 the masses differ by 0.9% (sampling error; 0.03% at 2^22); unit-norm rows make the
+  // Quadratic activation, squared loss: the cubic expansion is the exact population step. The
+  // masses then differ by sampling error only: measured 0.9% of the total in-span mass at
+  // n1 = 2^20, 0.03% at 2^22, up to 1.3% at 2^19; the tolerance is 3%. Unit-norm rows make the
   // cubic terms as large as the linear one, so the linear prediction is off by 15-20%.
   for (const char* link : {"he2(z1) + 0.5*he2(z2)", "z1*z2"}) {
     CAPTURE(link);
     Phase1Check t(link, Activation::quadratic, Loss::squared, 1.0, 8, 4, 1);
     REQUIRE(t.status.ok());
+    const double total = t.run_mass(0) + t.run_mass(1);
     for (std::size_t k = 0; k < 2; ++k) {
-      const double run = t.run_mass(k);
-      CHECK(t.cubic[1].mass[k] == doctest::Approx(run).epsilon(0.02));
-      CHECK(std::fabs(t.linear[1].mass[k] - run) > 0.1 * run);
+      CAPTURE(k);
+      CHECK(std::fabs(t.cubic[1].mass[k] - t.run_mass(k)) < 0.03 * total);
     }
-    CHECK(t.cubic[1].alignment == doctest::Approx(t.report.phase1.alignment).epsilon(0.02));
+    const std::size_t top = t.run_mass(0) > t.run_mass(1) ? 0 : 1;
+    CHECK(std::fabs(t.linear[1].mass[top] - t.run_mass(top)) > 0.1 * total);
+    CHECK(t.cubic[1].alignment == doctest::Approx(t.report.phase1.alignment).epsilon(0.03));
     CHECK(t.cubic[0].cubic_share > 0.5);
   }
 }
 
 TEST_CASE("with logcosh and small weights the cubic term is the activation's correction") {
   // Rows of norm 0.2: tanh's u^3/3 changes the step by about 7%; the next order (2u^5/15 and
-  // the output's u^4 term) is about 1% of it.
+  // the output's u^4 term) and the sampling error are about 1% each; the tolerance is 3%.
   for (Loss loss : {Loss::squared, Loss::huber}) {
     Phase1Check t("he2(z1) + 0.5*he2(z2)", Activation::logcosh, loss, 0.2, 8, 4, 1);
     REQUIRE(t.status.ok());
     const double run = t.run_mass(0);
     CHECK(std::fabs(t.cubic[1].mass[0] - run) < 0.25 * std::fabs(t.linear[1].mass[0] - run));
-    CHECK(t.cubic[1].mass[0] == doctest::Approx(run).epsilon(0.02));
+    CHECK(t.cubic[1].mass[0] == doctest::Approx(run).epsilon(0.03));
   }
 }
 
-TEST_CASE("from the symmetric start the population trace is the run's at alpha = 2^16") {
-  // d = 16, n1 = 2^20: the bulk of S spans +-2 sqrt(d/n1) = +-0.008, small against mu = 2 and 1,
+TEST_CASE("from the symmetric start the population trace is the run's at alpha = 2^15") {
+  // d = 16, n1 = 2^19: the bulk of S spans +-2 sqrt(d/n1) = +-0.011, small against mu = 2 and 1,
   // so the run follows the n1 = infinity curve step by step (alignment rises 0.18 -> 1).
   Phase1Check t("he2(z1) + 0.5*he2(z2)", Activation::quadratic, Loss::squared, 0, 16, 16, 10);
   REQUIRE(t.status.ok());
