@@ -46,6 +46,14 @@ p = run("--link", "z1*z2", "--T", "sign", "--alpha", "8")
 check(p.returncode == 0 and "2.93312" in p.stdout and "alpha_opt" in p.stdout,
       "text output names alpha_c and alpha_opt")
 
+# --jsonl: one line per alpha, keyed like a sweep's lines (grid.alpha, grid.loss) for mimkit plot.
+p = run("--link", "z1*z2", "--T", "absolute", "--alpha", "2,8", "--jsonl")
+lines = [json.loads(l) for l in p.stdout.splitlines()]
+check(len(lines) == 2 and lines[1]["grid"] == {"alpha": 8, "loss": "absolute"},
+      "--jsonl: one line per alpha with grid.alpha and grid.loss")
+check(lines[0]["theory"]["min_cosine"] == 0 and abs(lines[1]["theory"]["min_cosine"] - 0.79588) < 1e-4,
+      "--jsonl: theory.min_cosine 0 below alpha_c, 0.79588 at alpha = 8")
+
 # Unbounded T: thresholds are not predicted, and JSON says so with null.
 p = run("--link", "z1*z2", "--T", "y", "--json", "--alpha", "4")
 doc = json.loads(p.stdout)

@@ -40,6 +40,10 @@ const char kTheoryHelp[] =
     "  --nodes Q       quadrature nodes per dimension, even, 4..512 (default: the most that fit\n"
     "                  2^20 nodes)\n"
     "  --json          one JSON object (non-finite numbers as null) instead of text\n"
+    "  --jsonl         one JSON line per alpha: grid {alpha, and loss when T is a loss's T},\n"
+    "                  theory {min_cosine, cosines, overlap, outlier, bulk_top, bulk_bottom}.\n"
+    "                  Appended to a sweep's JSONL, mimkit plot --y\n"
+    "                  spectral.min_cosine,theory.min_cosine draws prediction and measurement\n"
     "  --phase1        the n1 = infinity dynamics of phase 1 for the run configuration given by\n"
     "                  --preset, --config and --set, from that run's own start: per step the\n"
     "                  mass along each eigen-direction of M_T (the loss's T) and outside span U,\n"
@@ -152,6 +156,24 @@ int spectral(const Args& args) {
     if (int code = report(theory.predict(alphas[i], &curve[i]))) return code;
   }
 
+  if (args.has("jsonl")) {
+    // The loss whose T this is, so a sweep's --where loss=... or --group loss keeps these lines.
+    const char* loss = c.T == Transform::y      ? ", \"loss\": \"squared\""
+                       : c.T == Transform::sign ? ", \"loss\": \"absolute\""
+                       : c.T == Transform::clip ? ", \"loss\": \"huber\""
+                                                : "";
+    for (const SpectralPrediction& p : curve) {
+      std::printf(
+          "{\"grid\": {\"alpha\": %s%s}, \"link\": \"%s\", \"T\": \"%s\", \"theory\": "
+          "{\"min_cosine\": %s, \"cosines\": %s, \"overlap\": %s, \"outlier\": %s, "
+          "\"bulk_top\": %s, \"bulk_bottom\": %s}}\n",
+          num(p.alpha).c_str(), loss, spec.c_str(), transform_name(c.T),
+          num(p.cosines[c.r - 1]).c_str(), array(p.cosines, c.r).c_str(),
+          array(p.overlap, c.r).c_str(), array(p.outlier, c.r).c_str(), num(p.bulk_top).c_str(),
+          num(p.bulk_bottom).c_str());
+    }
+    return kExitOk;
+  }
   if (args.has("json")) {
     std::string o = "{\"link\": \"" + spec + "\", \"r\": " + std::to_string(c.r) + ", \"T\": \"" +
                     transform_name(c.T) + "\", \"delta\": " + num(c.delta) +
@@ -329,7 +351,7 @@ int cmd_theory(int argc, char** argv) {
   Status st = args.parse(
       argc, argv, 2,
       {"link", "r", "T", "delta", "noise", "alpha", "nodes", "preset", "config", "set", "arch"},
-      {"help", "json", "phase1"});
+      {"help", "json", "jsonl", "phase1"});
   if (!st.ok()) return report(st);
   if (args.has("help")) {
     std::fputs(kTheoryHelp, stdout);
