@@ -2,6 +2,7 @@
 """mimkit theory: the printed predictions are the library's (checked against closed forms in
 tests/test_theory.cpp), the JSON is well formed, and bad invocations are one-line errors with exit
 code 2.  Usage: cli_theory.py [wrapper ...] path/to/mimkit"""
+import hashlib
 import json
 import math
 import subprocess
@@ -45,6 +46,13 @@ check(abs(curve[-1]["cosines"][0] - math.sqrt(curve[-1]["overlap"][0])) < 1e-9,
 p = run("--link", "z1*z2", "--T", "sign", "--alpha", "8")
 check(p.returncode == 0 and "2.93312" in p.stdout and "alpha_opt" in p.stdout,
       "text output names alpha_c and alpha_opt")
+
+# The theory is built from + - * / sqrt and exact scalings only: the same bytes on every ISA and
+# under qemu (checked on x86-64 and aarch64). A change here is a change of the algorithm.
+p = run("--link", "z1*z2", "--T", "clip", "--json")
+check(hashlib.sha256(p.stdout.encode()).hexdigest() ==
+      "19c1bec4df7ec70b16ca272e8434fab7a57579d16d938519260948a714f1c33c",
+      "golden digest of theory --link z1*z2 --T clip --json")
 
 # --jsonl: one line per alpha, keyed like a sweep's lines (grid.alpha, grid.loss) for mimkit plot.
 p = run("--link", "z1*z2", "--T", "absolute", "--alpha", "2,8", "--jsonl")

@@ -15,6 +15,11 @@ namespace {
 
 const double kPi = 3.14159265358979323846;
 
+// Test cases that compare the theory with training runs. A run's results are the same bits on
+// every ISA (tests/golden.hpp), so these add nothing under qemu, where they would take minutes:
+// the cross build's unit test excludes this suite (tests/meson.build).
+const auto kSimulation = doctest::test_suite("theory-simulation");
+
 struct Theory {
   Arena arena;
   SpectralTheory theory;
@@ -269,7 +274,8 @@ TEST_CASE("a rotated link gives the same theory as the unrotated one") {
   CHECK(std::fabs(rotated.summary().dir[0].v[0]) == doctest::Approx(0.6).epsilon(1e-3));
 }
 
-TEST_CASE("the spectral estimator at d = 1000 follows the predicted outliers and overlaps") {
+TEST_CASE("the spectral estimator at d = 1000 follows the predicted outliers and overlaps" *
+          kSimulation) {
   // Finite-size spread, measured over six seeds at d = 1000, alpha = 8: cosine s.d. 0.016,
   // outlier s.d. 0.012; the tolerances are three of those.
   SUBCASE("z1*z2, T = sign, alpha = 8") {
@@ -453,7 +459,8 @@ struct Phase1Check {
 
 }  // namespace
 
-TEST_CASE("one population step with the quadratic activation and squared loss is the trainer's") {
+TEST_CASE("one population step with the quadratic activation and squared loss is the trainer's" *
+          kSimulation) {
   // Quadratic activation, squared loss: the cubic expansion is the exact population step. The
   // masses then differ by sampling error only: measured 0.9% of the total in-span mass at
   // n1 = 2^20, 0.03% at 2^22, up to 1.3% at 2^19; the tolerance is 3%. Unit-norm rows make the
@@ -474,7 +481,8 @@ TEST_CASE("one population step with the quadratic activation and squared loss is
   }
 }
 
-TEST_CASE("with logcosh and small weights the cubic term is the activation's correction") {
+TEST_CASE("with logcosh and small weights the cubic term is the activation's correction" *
+          kSimulation) {
   // Rows of norm 0.2: tanh's u^3/3 changes the step by about 7%; the next order (2u^5/15 and
   // the output's u^4 term) and the sampling error are about 1% each; the tolerance is 3%.
   for (Loss loss : {Loss::squared, Loss::huber}) {
@@ -486,7 +494,8 @@ TEST_CASE("with logcosh and small weights the cubic term is the activation's cor
   }
 }
 
-TEST_CASE("from the symmetric start the population trace is the run's at alpha = 2^15") {
+TEST_CASE("from the symmetric start the population trace is the run's at alpha = 2^15" *
+          kSimulation) {
   // d = 16, n1 = 2^19: the bulk of S spans +-2 sqrt(d/n1) = +-0.011, small against mu = 2 and 1,
   // so the run follows the n1 = infinity curve step by step (alignment rises 0.18 -> 1).
   Phase1Check t("he2(z1) + 0.5*he2(z2)", Activation::quadratic, Loss::squared, 0, 16, 16, 10);
