@@ -16,8 +16,9 @@ namespace {
 const double kPi = 3.14159265358979323846;
 
 // Test cases that compare the theory with training runs. A run's results are the same bits on
-// every ISA (tests/golden.hpp), so these add nothing under qemu, where they would take minutes:
-// the cross build's unit test excludes this suite (tests/meson.build).
+// every ISA (tests/golden.hpp), so these add nothing under qemu or the sanitizers, where they
+// take minutes: those builds' unit test excludes this suite (tests/meson.build). The theory's own
+// code runs in the other cases there.
 const auto kSimulation = doctest::test_suite("theory-simulation");
 
 struct Theory {
@@ -507,6 +508,60 @@ TEST_CASE("from the symmetric start the population trace is the run's at alpha =
     CHECK(t.cubic[tp.step].alignment == doctest::Approx(tp.alignment).epsilon(0.01));
     CHECK(t.cubic[tp.step].subspace.min_cosine == doctest::Approx(tp.min_cosine).epsilon(0.01));
   }
+}
+
+TEST_CASE("at linear order the population dynamics multiplies each eigen-direction's mass") {
+  // he2(z1) + 0.5 he2(z2), T = y: E[T] = 0, M_T = diag(2, 1). A unit with a = +-1 scales its
+  // component along e_k by rho = 1 - eta1 beta1 +- eta1 mu_k per step, and outside span U by
+  // 1 - eta1 beta1, so every mass after t steps is a sum of rho^(2t) times the start's.
+  RunConfig c;
+  c.d = 6;
+  c.m = 4;
+  c.T1 = 7;
+  c.eta1 = 0.5;
+  c.beta1 = 0.8;
+  const std::size_t d = c.d, m = c.m;
+  std::vector<double> U(2 * d, 0.0), W0(m * d);
+  U[0] = 1;      // u_1 = e_1
+  U[d + 1] = 1;  // u_2 = e_2
+  for (std::size_t i = 0; i < m * d; ++i)
+    W0[i] = 0.1 * std::sin(1.0 + 0.7 * static_cast<double>(i));
+  Link link;
+  REQUIRE(Link::parse(c.link, 2, &link).ok());
+  Status s;
+  Arena arena = Arena::owned(Phase1Theory::plan(c), &s);
+  Phase1Theory t;
+  REQUIRE(t.init(link, c, W0.data(), d, U.data(), arena).ok());
+  CHECK(t.eigenvalues()[0] == doctest::Approx(2).epsilon(1e-12));
+  CHECK(t.eigenvalues()[1] == doctest::Approx(1).epsilon(1e-12));
+  std::vector<Phase1TheoryPoint> out(c.T1 + 1);
+  REQUIRE(t.predict(false, out.data(), out.size()).ok());
+  const double mu[2] = {2, 1};
+  for (std::size_t step = 0; step <= c.T1; ++step) {
+    CAPTURE(step);
+    double mass[2] = {0, 0}, perp = 0;
+    for (std::size_t j = 0; j < m; ++j) {
+      const double a = j < m / 2 ? 1.0 : -1.0;
+      const double rho_perp = 1 - c.eta1 * c.beta1;
+      double q2 = 0;
+      for (std::size_t i = 2; i < d; ++i) q2 += W0[j * d + i] * W0[j * d + i];
+      perp += std::pow(rho_perp, 2.0 * static_cast<double>(step)) * q2;
+      for (std::size_t k = 0; k < 2; ++k) {
+        const double rho = 1 - c.eta1 * c.beta1 + c.eta1 * a * mu[k];
+        mass[k] += std::pow(rho, 2.0 * static_cast<double>(step)) * W0[j * d + k] * W0[j * d + k];
+      }
+    }
+    const double* v = t.directions();
+    CHECK(std::fabs(v[0]) == doctest::Approx(1).epsilon(1e-12));
+    for (std::size_t k = 0; k < 2; ++k)
+      CHECK(out[step].mass[k] == doctest::Approx(mass[k]).epsilon(1e-10));
+    CHECK(out[step].mass_perp == doctest::Approx(perp).epsilon(1e-10));
+    CHECK(out[step].cubic_share == 0);
+  }
+  // Cubic order from weights of norm 0.25: a few percent of correction, same start.
+  REQUIRE(t.predict(true, out.data(), out.size()).ok());
+  CHECK(out[0].cubic_share > 0.005);
+  CHECK(out[0].cubic_share < 0.2);
 }
 
 TEST_CASE("the phase-1 theory refuses what it does not model") {
