@@ -1,5 +1,5 @@
 // The FMA peak of every ISA and type, and the phase-1 step (forward + gradient over fit1, the
-// 4 n1 d m flops of ALGORITHM.md section 3) rated against it in the same run.
+// 4 n1 d m flops of docs/ALGORITHM.md section 3) rated against it in the same run.
 //
 //   bench-phase1 --benchmark_filter=...   (build with -Dbench=true; see bench/run-phase1)
 #include <benchmark/benchmark.h>

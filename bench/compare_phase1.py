@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""The phase-1 step (ALGORITHM.md section 3) written the way a user would in PyTorch and in NumPy,
-timed on the shapes of bench-phase1. Prints one JSON line per (library, dtype, shape).
+"""The phase-1 step (docs/ALGORITHM.md section 3) written the way a user would in PyTorch and in
+NumPy, timed on the shapes of bench-phase1. Prints one JSON line per (library, dtype, shape).
 
 Uses Debian's python3-torch and python3-numpy. Reports which BLAS NumPy uses: the reference
 BLAS is ~100x slower than OpenBLAS, which would make any comparison meaningless."""

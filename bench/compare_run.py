@@ -6,7 +6,7 @@ mimkit time includes starting the process and its end-of-run metrics). Prints on
 
   bench/compare_run.py MIMKIT [d n1 m T1]      (defaults 1024 16384 256 10)
 
-The PyTorch run follows ALGORITHM.md: X ~ N(0, I), y = he2(z1) + 0.5 he2(z2) with z = U x, the symmetric
+The PyTorch run follows docs/ALGORITHM.md: X ~ N(0, I), y = he2(z1) + 0.5 he2(z2) with z = U x, the symmetric
 initialisation (rows of norm eps0, a = +-1), T1 gradient steps on the squared loss with logcosh and weight decay, then the ridge
 solve for a on relu(W x + b) features and the test error. Its numbers are not mimkit's (other
 random streams); only the times are compared."""
@@ -43,7 +43,7 @@ def torch_run(d, n1, m, T1, dtype):
     Phi = torch.relu(X2 @ W.T + b)
     a2 = torch.linalg.solve(Phi.T @ Phi / N2 + LAMBDA2 * torch.eye(m, dtype=dtype), Phi.T @ y2 / N2)
     Xt, yt = sample(NTEST)
-    # ALGORITHM.md section 6: mean squared error over Var(y), 1 = the trivial predictor.
+    # docs/ALGORITHM.md section 6: mean squared error over Var(y), 1 = the trivial predictor.
     return float(((torch.relu(Xt @ W.T + b) @ a2 - yt) ** 2).mean() / yt.var())
 
 

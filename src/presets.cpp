@@ -102,7 +102,67 @@ const Preset kPresets[] = {
      "log-log slope should be about 2.",
      "alpha = 8\nm = 64\nT1 = 20\nn2 = 1024\nntest = 1024\n", "d=64:512:4:log", 2},
     {"e6", "E6 at workstation scale: d = 128..4096.",
-     "alpha = 8\nm = 128\nT1 = 20\nn2 = 2048\nntest = 2048\nmode = stream\n", "d=128:4096:6:log",
+     "alpha = 8\nm = 128\nT1 = 20\nn2 = 2048\nntest = 2048\nmode = stream\n",
+     "d=128:4096:6:log", 3},
+    // E7 and E8 (docs/ALGORITHM.md sections 7, 9 and 10). Phase 1 is 12 steps of pure power
+    // iteration (eta1 = beta1 = 1, so 1 - eta1 beta1 = 0) and the spectral estimator uses the
+    // loss's own T (spectral_T = loss), so each point compares the network with S_T for the same
+    // T: y (squared), sign (absolute), clip at 1 (huber). Compare with `mimkit theory --link ...
+    // --T ...`; the optimal T's threshold is the theory's alpha_opt.
+    {"e7-quick",
+     "E7, thresholds: smallest cosine of the network and of S_T (same T) versus alpha for "
+     "g = z1*z2 at d = 128 and 256. Predicted alpha_c (mimkit theory): sign 2.93, clip 0.88; "
+     "T = y is not predicted (unbounded labels); the best T reaches 0.594.",
+     "link = z1*z2\nm = 64\neta1 = 1\nbeta1 = 1\nT1 = 12\nspectral = true\n"
+     "spectral_T = loss\nn2 = 1024\nntest = 1024\n",
+     "d=128,256;alpha=0.5:16:6:log;loss=squared,absolute,huber", 2},
+    {"e7-z1z2",
+     "E7 for g = z1*z2 at workstation scale: d = 256..4096 (finite-size scaling of the "
+     "transition), alpha = 0.25..16, five seeds. Predicted alpha_c: sign 2.93, clip 0.88; "
+     "alpha_opt 0.594.",
+     "link = z1*z2\nm = 64\neta1 = 1\nbeta1 = 1\nT1 = 12\nspectral = true\n"
+     "spectral_T = loss\nn2 = 1024\nntest = 1024\nmode = stream\n",
+     "d=256,512,1024,2048,4096;alpha=0.25:16:13:log;loss=squared,absolute,huber", 5},
+    {"e7-e1",
+     "E7 for E1's link he2(z1)+0.5*he2(z2): d = 256..4096, alpha = 0.25..16, five seeds. "
+     "Predicted alpha_c (z1, z2): sign 1.41 and 2.83, clip 0.99 and 2.42 (with sign, the lopsided "
+     "bulk hides z2's outlier from the |eigenvalue| selection until alpha ~ 5); alpha_opt 0.615.",
+     "link = he2(z1)+0.5*he2(z2)\nm = 64\neta1 = 1\nbeta1 = 1\nT1 = 12\nspectral = true\n"
+     "spectral_T = loss\nn2 = 1024\nntest = 1024\nmode = stream\n",
+     "d=256,512,1024,2048,4096;alpha=0.25:16:13:log;loss=squared,absolute,huber", 5},
+    {"e7-norm2",
+     "E7 for g = norm2 = ||z||^2/4 (r = 4): d = 256..2048, alpha = 0.25..64, five seeds. "
+     "sign(y) = 1 sees nothing; clip at 1 has alpha_c 19.4; T = y is not predicted; the best T "
+     "(1 - 1/y) reaches 2.",
+     "r = 4\nlink = norm2\nm = 64\neta1 = 1\nbeta1 = 1\nT1 = 12\nspectral = true\n"
+     "spectral_T = loss\nn2 = 1024\nntest = 1024\nmode = stream\n",
+     "d=256,512,1024,2048;alpha=0.25:64:17:log;loss=squared,absolute,huber", 5},
+    {"e8-quick",
+     "E8, hard links: sign(z1*z2) and relu(z1)+z2^2 at d = 128, alpha = 1..256; the network "
+     "(three losses) and S_T with the loss's T or T = |y|. Both links are generic "
+     "(docs/ALGORITHM.md section 10).",
+     "m = 64\neta1 = 1\nbeta1 = 1\nT1 = 12\nspectral = true\nd = 128\nn2 = 1024\n"
+     "ntest = 1024\n",
+     "link=sign(z1*z2),relu(z1)+z2^2;alpha=1:256:5:log;loss=squared,absolute,huber;"
+     "spectral_T=loss,abs",
+     2},
+    {"e8-r2",
+     "E8 with two hidden directions at d = 256 and 512, alpha = 1..256, three seeds: "
+     "sign(z1*z2) (alpha_c 2.93 with T = y, sign or clip; |y| = 1 sees nothing; alpha_opt 2.47) "
+     "and relu(z1)+z2^2 (y > 0, so sign(y) = 1 sees nothing; clip at 1: alpha_c 7.3 along z2, "
+     "129 along the relu direction, whose alpha_opt is 6.9).",
+     "m = 64\neta1 = 1\nbeta1 = 1\nT1 = 12\nspectral = true\nn2 = 1024\nntest = 1024\n",
+     "d=256,512;link=sign(z1*z2),relu(z1)+z2^2;alpha=1:256:9:log;loss=squared,absolute,huber;"
+     "spectral_T=loss,abs",
+     3},
+    {"e8-r3",
+     "E8 with three: z1*z2*z3 (M_T = 0 for T = y, sign and clip, so no loss finds it; T = |y| "
+     "does, alpha_opt 2.56) and sign(z1*z2*z3) (E[z z^T | y] = I: no T finds it at any alpha "
+     "linear in d) at d = 256 and 512, alpha = 1..256, three seeds.",
+     "r = 3\nm = 64\neta1 = 1\nbeta1 = 1\nT1 = 12\nspectral = true\nn2 = 1024\n"
+     "ntest = 1024\n",
+     "d=256,512;link=z1*z2*z3,sign(z1*z2*z3);alpha=1:256:9:log;loss=squared,absolute,huber;"
+     "spectral_T=loss,abs",
      3},
 };
 

@@ -117,7 +117,7 @@ TEST_CASE("even Hermite polynomials at zero are (-1)^m (2m-1)!! and odd ones van
   }
 }
 
-TEST_CASE("every link example of ALGORITHM.md parses and evaluates to its hand-computed value") {
+TEST_CASE("every docs/ALGORITHM.md link example parses and evaluates to its hand-computed value") {
   // z = (1.5, -2, 0.5): He2(1.5) = 1.25, He2(-2) = 3, He4(1.5) = 5.0625 - 13.5 + 3 = -5.4375,
   // all exact in binary, so the results below are exact or use the same operation order.
   const std::vector<double> z = {1.5, -2.0, 0.5};

@@ -279,8 +279,8 @@ TEST_CASE(
 }
 
 TEST_CASE("past the sweet spot every neuron collapses onto the top direction (calibration run)") {
-  // ALGORITHM.md section 8: d = 256, alpha = 8, beta1 = 1: the smallest cosine is about 0.75-0.85
-  // for T1 in 20..80 and about 0.03 by T1 = 120.
+  // docs/ALGORITHM.md section 8: d = 256, alpha = 8, beta1 = 1: the smallest cosine is about
+  // 0.75-0.85 for T1 in 20..80 and about 0.03 by T1 = 120.
   RunConfig c;
   REQUIRE(apply_preset(&c, "calibration").ok());
   c.spectral = false;
@@ -299,7 +299,7 @@ TEST_CASE("past the sweet spot every neuron collapses onto the top direction (ca
 TEST_CASE("E4: absolute and Huber losses find both directions where the squared loss finds one") {
   RunConfig c;
   // At alpha = 64 the squared loss still picks up u1 from the heavy-tailed finite-sample noise
-  // (about 0.5); at alpha = 128 the contrast is clean (ALGORITHM.md section 7, E4).
+  // (about 0.5); at alpha = 128 the contrast is clean (docs/ALGORITHM.md section 7, E4).
   c.d = 64;
   c.alpha = 128;
   c.m = 16;

@@ -1,4 +1,4 @@
-// RunConfig: every parameter of a run (ALGORITHM.md sections 1-6), with documented defaults,
+// RunConfig: every parameter of a run (docs/ALGORITHM.md sections 1-6), with documented defaults,
 // set from "key = value" text, validated, and printed back as JSON.
 #pragma once
 
@@ -10,7 +10,7 @@
 
 namespace mimkit {
 
-/// Which training procedure runs (ALGORITHM.md section 3).
+/// Which training procedure runs (docs/ALGORITHM.md section 3).
 enum class Variant {
   layerwise,        ///< T1 full-batch GD steps with weight decay on fit1 (the paper's algorithm)
   dls22,            ///< one step, beta1 = 1/eta1 (Damian, Lee, Soltanolkotabi 2022)
@@ -28,7 +28,7 @@ enum class SpectralTransform { identity, sign, clip, abs, loss };
 
 /// All parameters of one run. The defaults are a small, fast, working configuration.
 struct RunConfig {
-  // Model (ALGORITHM.md section 1)
+  // Model (docs/ALGORITHM.md section 1)
   std::size_t d = 128;  ///< input dimension, >= 1
   std::size_t r = 2;    ///< hidden directions, 1..min(d, 64)
   char link[Link::kMaxSpecLength + 1] = "he2(z1)+0.5*he2(z2)";  ///< link spec

@@ -1,4 +1,4 @@
-// Recovery metrics of ALGORITHM.md section 6: how much of span U a weight matrix or a spectral
+// Recovery metrics of docs/ALGORITHM.md section 6: how much of span U a weight matrix or a spectral
 // estimate has found.
 #pragma once
 

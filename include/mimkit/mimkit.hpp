@@ -13,5 +13,6 @@
 #include "mimkit/report.hpp"
 #include "mimkit/rng.hpp"
 #include "mimkit/status.hpp"
+#include "mimkit/theory.hpp"
 #include "mimkit/train.hpp"
 #include "mimkit/version.hpp"

@@ -1,4 +1,4 @@
-// Named, documented configurations: the experiments of ALGORITHM.md section 7 and a few
+// Named, documented configurations: the experiments of docs/ALGORITHM.md section 7 and a few
 // reference runs.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Training: the two-layer network, phase 1 (inner layer), phase 2 (outer layer), the spectral
-// estimator and the metrics of one run (ALGORITHM.md sections 2-6). What a run measures, the
+// estimator and the metrics of one run (docs/ALGORITHM.md sections 2-6). What a run measures, the
 // Report, is declared in report.hpp.
 #pragma once
 
@@ -51,7 +51,7 @@ struct Execution {
 };
 
 /// User-supplied functions replacing a built-in activation or loss (the "C++ callable" of
-/// ALGORITHM.md sections 2-3). They are called element by element in double precision from
+/// docs/ALGORITHM.md sections 2-3). They are called element by element in double precision from
 /// the worker threads: they must be thread-safe and deterministic for the determinism contract
 /// to hold. Slower than the built-ins (no SIMD).
 struct CustomFunctions {

@@ -1,4 +1,4 @@
-// mimkit run: one training run; prints one JSON line (ALGORITHM.md sections 2-6).
+// mimkit run: one training run; prints one JSON line (docs/ALGORITHM.md sections 2-6).
 #include <cmath>
 #include <cstdio>
 #include <cstring>

@@ -24,6 +24,7 @@ int cmd_sweep(int argc, char** argv);
 int cmd_merge(int argc, char** argv);
 int cmd_plot(int argc, char** argv);
 int cmd_select(int argc, char** argv);
+int cmd_theory(int argc, char** argv);
 
 /// RunConfig from --preset, --config and --set (in that order), resolved and validated
 /// (run_config.cpp).

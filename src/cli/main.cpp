@@ -32,6 +32,8 @@ const Command kCommands[] = {
      &mimkit::cli::cmd_plot},
     {"select", "keep per seed the line with the best validation value over some grid keys",
      &mimkit::cli::cmd_select},
+    {"theory", "predicted thresholds, overlap curves and phase-1 dynamics (n, d -> infinity)",
+     &mimkit::cli::cmd_theory},
 };
 
 void print_help() {

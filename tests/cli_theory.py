@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""mimkit theory: the printed predictions are the library's (checked against closed forms in
+tests/test_theory.cpp), the JSON is well formed, and bad invocations are one-line errors with exit
+code 2.  Usage: cli_theory.py [wrapper ...] path/to/mimkit"""
+import hashlib
+import json
+import math
+import subprocess
+import sys
+
+mimkit = sys.argv[1:]
+if not mimkit:
+    sys.exit("usage: cli_theory.py [wrapper ...] path/to/mimkit")
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+def run(*args):
+    return subprocess.run(mimkit + ["theory"] + list(args), capture_output=True, text=True,
+                          timeout=120)
+
+
+# z1*z2 with T = sign: alpha_c solves (2/pi) l (l^2 - 1) = l^2 + 1 (2.933124047594479), the best
+# threshold is 0.59375 (Defilippis et al. 2025), and at alpha = 16 the overlap is 0.8285.
+p = run("--link", "z1*z2", "--T", "sign", "--json")
+check(p.returncode == 0 and p.stderr == "", "z1*z2 sign --json exits 0 silently")
+doc = json.loads(p.stdout)
+check(doc["r"] == 2 and doc["T"] == "sign", "r inferred from the link, T echoed")
+for k, d in enumerate(doc["directions"]):
+    check(abs(d["alpha_c"] - 2.933124047594479) < 1e-6, "direction %d alpha_c = 2.933124" % k)
+    check(abs(abs(d["mu"]) - 2 / math.pi) < 1e-12, "direction %d |mu| = 2/pi" % k)
+check(abs(doc["alpha_opt"] - 0.59375) < 1e-4, "alpha_opt = 0.59375")
+curve = doc["curve"]
+check(len(curve) == 9 and abs(curve[0]["alpha"] - 0.25) < 1e-12 and abs(curve[-1]["alpha"] - 16) < 1e-9,
+      "default alpha grid 0.25..16, 9 points")
+check(all(c["overlap"] == [0, 0] for c in curve if c["alpha"] < 2.93), "no outlier below alpha_c")
+check(abs(curve[-1]["overlap"][0] - 0.8285) < 1e-3, "overlap 0.8285 at alpha = 16")
+check(abs(curve[-1]["cosines"][0] - math.sqrt(curve[-1]["overlap"][0])) < 1e-9,
+      "cosines are sqrt(overlap) of kept outliers")
+
+p = run("--link", "z1*z2", "--T", "sign", "--alpha", "8")
+check(p.returncode == 0 and "2.93312" in p.stdout and "alpha_opt" in p.stdout,
+      "text output names alpha_c and alpha_opt")
+
+# The theory is built from + - * / sqrt and exact scalings only: the same bytes on every ISA and
+# under qemu (checked on x86-64 and aarch64). A change here is a change of the algorithm.
+p = run("--link", "z1*z2", "--T", "clip", "--json")
+check(hashlib.sha256(p.stdout.encode()).hexdigest() ==
+      "19c1bec4df7ec70b16ca272e8434fab7a57579d16d938519260948a714f1c33c",
+      "golden digest of theory --link z1*z2 --T clip --json")
+
+# --jsonl: one line per alpha, keyed like a sweep's lines (grid.alpha, grid.loss) for mimkit plot.
+p = run("--link", "z1*z2", "--T", "absolute", "--alpha", "2,8", "--jsonl")
+lines = [json.loads(l) for l in p.stdout.splitlines()]
+check(len(lines) == 2 and lines[1]["grid"] == {"alpha": 8, "loss": "absolute"},
+      "--jsonl: one line per alpha with grid.alpha and grid.loss")
+check(lines[0]["theory"]["min_cosine"] == 0 and abs(lines[1]["theory"]["min_cosine"] - 0.79588) < 1e-4,
+      "--jsonl: theory.min_cosine 0 below alpha_c, 0.79588 at alpha = 8")
+
+# Unbounded T: thresholds are not predicted, and JSON says so with null.
+p = run("--link", "z1*z2", "--T", "y", "--json", "--alpha", "4")
+doc = json.loads(p.stdout)
+check(all(not d["predicted"] and d["alpha_c"] is None for d in doc["directions"]),
+      "T = y on z1*z2: not predicted, alpha_c null")
+check(doc["curve"][0]["bulk_top"] is None, "unbounded bulk edge is null")
+
+# r from the link, norm2 needs --r.
+p = run("--link", "norm2", "--r", "4", "--T", "optimal", "--json", "--alpha", "4")
+check(p.returncode == 0 and abs(json.loads(p.stdout)["alpha_opt"] - 2) < 1e-6,
+      "norm2, r = 4: alpha_opt = 2")
+
+# The phase-1 dynamics of a (tiny) run configuration.
+p = run("--phase1", "--set", "d=32", "--set", "m=4", "--set", "T1=5", "--json")
+check(p.returncode == 0, "--phase1 --json exits 0")
+doc = json.loads(p.stdout)
+check(len(doc["steps"]) == 6 and doc["steps"][0]["step"] == 0, "one point per step 0..T1")
+check(all(0 <= s["alignment"] <= 1 for s in doc["steps"]), "alignment in [0, 1]")
+check(doc["T"] == "y" and len(doc["mu"]) == 2, "the loss's T and M_T's eigenvalues")
+p = run("--phase1", "--preset", "calibration", "--set", "T1=3")
+check(p.returncode == 0 and "alignment" in p.stdout, "--phase1 text output")
+
+# Errors: one line on stderr, exit 2, naming the option and what is allowed.
+for args, fragments in [
+    (["--T", "sgn"], ["--T", "'sgn'", "allowed"]),
+    (["--alpha", "0"], ["--alpha", "allowed"]),
+    (["--alpha", "1:2"], ["--alpha", "lo:hi:count"]),
+    (["--r", "9"], ["--r", "9"]),
+    (["--link", "z3", "--r", "2"], ["z3", "exceeds r = 2"]),
+    (["--nodes", "7"], ["nodes", "even"]),
+    (["--link", "sqrt(z1)"], ["link", "not finite"]),
+    (["--phase1", "--link", "z1"], ["--phase1", "--link"]),
+    (["--set", "d=4"], ["--phase1", "--set"]),
+    (["--phase1", "--set", "variant=dls22"], ["variant", "allowed: layerwise, online"]),
+    (["--phase1", "--set", "m=4096"], ["m = 4096", "allowed"]),
+    (["--bogus"], ["--bogus", "unknown option"]),
+]:
+    p = run(*args)
+    lines = p.stderr.splitlines()
+    want = 1 if "not finite" in fragments else 2
+    ok = (p.returncode == want and len(lines) == 1 and lines[0].startswith("mimkit: ") and
+          all(f in lines[0] for f in fragments))
+    check(ok, "theory %s -> exit %d, %s (got %d: %s)" % (" ".join(args), want, fragments,
+                                                         p.returncode, p.stderr.strip()))
+
+p = run("--help")
+check(p.returncode == 0 and "usage: mimkit theory" in p.stdout, "--help")
+
+if failures:
+    sys.exit("%d failure(s)" % len(failures))
