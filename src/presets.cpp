@@ -51,11 +51,16 @@ const Preset kPresets[] = {
      "alpha = 8\nbeta1 = 1\nm = 32\nntest = 1024\nn2 = 2048\n", "d=128,256;T1=5:320:7:log", 2},
     {"e2",
      "E2 step by step: the metrics of W after every 5th phase-1 step up to T1 = 600 (trace), "
-     "for d = 128..2048, alpha in {8, 16, 32}, beta1 in {0.6, 1}, m = 64, six seeds. Each "
+     "for d = 128..1024, alpha in {8, 16, 32}, beta1 in {0.6, 1}, m = 64, six seeds. Each "
      "seed's best T1 is where its smallest cosine peaks; the mechanism metrics (mass, rank, "
      "overlap of each u_k) say what ends the peak (scripts/e2-analysis).",
      "m = 64\nT1 = 600\ntrace_every = 5\nn2 = 2048\nntest = 2048\nnval = 2048\n",
-     "d=128,256,512,1024,2048;alpha=8,16,32;beta1=0.6,1", 6},
+     "d=128,256,512,1024;alpha=8,16,32;beta1=0.6,1", 6},
+    {"e2-large",
+     "E2 at d = 2048 and 4096 (alpha = 8, beta1 in {0.6, 1}, two seeds): the same trace, to "
+     "see whether the best T1 keeps its trend beyond e2's range.",
+     "alpha = 8\nm = 64\nT1 = 600\ntrace_every = 5\nn2 = 2048\nntest = 2048\nnval = 2048\n",
+     "d=2048,4096;beta1=0.6,1", 2},
     {"e3-quick",
      "E3, the learning rate cannot be too small: smallest cosine after T1 = 40 steps versus eta1 "
      "at d = 128, alpha = 16.",
