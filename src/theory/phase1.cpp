@@ -21,6 +21,7 @@
 #include "mimkit/theory.hpp"
 #include "theory/law.hpp"
 #include "theory/quadrature.hpp"
+#include "train/loss.hpp"
 
 namespace mimkit {
 
@@ -52,23 +53,6 @@ struct State {
   double* mwork = nullptr;  // metrics workspace
   double* basis = nullptr;  // m x d, setup only
 };
-
-double label_T(Loss loss, double delta, double y) {
-  switch (loss) {
-    case Loss::squared:
-      return y;
-    case Loss::absolute:
-      return y > 0 ? 1.0 : (y < 0 ? -1.0 : 0.0);
-    case Loss::huber:
-      return y > delta ? delta : (y < -delta ? -delta : y);
-  }
-  return y;
-}
-
-// c(y) = d loss'(t, y) / dt at t = 0: 1 (squared), 1{|y| < delta} (Huber).
-double label_c(Loss loss, double delta, double y) {
-  return loss == Loss::huber ? (std::fabs(y) < delta ? 1.0 : 0.0) : 1.0;
-}
 
 std::size_t sizes(const RunConfig& c, std::size_t* dims, std::size_t* q) {
   *dims = c.r + (c.noise > 0 ? 1 : 0);
@@ -132,6 +116,7 @@ Status moments(State& st, const Link& link) {
   const std::size_t r = st.r, r2 = r * r, r4 = r2 * r2;
   std::size_t dims = 0, q = 0;
   const std::size_t count = sizes(c, &dims, &q);
+  const train::LossFn loss = train::make_loss(c, nullptr);
   double* x = st.basis;
   double* w = x + q;
   theory::mirrored_rule(q, x, w, w + q);
@@ -154,8 +139,9 @@ Status moments(State& st, const Link& link) {
                            "'%s' is not finite at the quadrature node z = (%g, ...)", link.spec(),
                            z[0]);
     }
-    const double t = weight * label_T(c.loss, c.huber_delta, y);
-    const double cc = weight * label_c(c.loss, c.huber_delta, y);
+    // T(y) = -loss'(0, y) and c(y) = d loss'(t, y) / dt at t = 0, from the training code.
+    const double t = weight * train::spectral_transform(SpectralTransform::loss, loss, y);
+    const double cc = weight * loss.curvature(0.0, y);
     st.ET += t;
     st.Ec += cc;
     for (std::size_t a = 0; a < r; ++a) {

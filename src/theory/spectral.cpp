@@ -8,6 +8,7 @@
 #include "mimkit/theory.hpp"
 #include "theory/law.hpp"
 #include "theory/quadrature.hpp"
+#include "train/loss.hpp"
 
 namespace mimkit {
 
@@ -369,18 +370,24 @@ bool find_fixed_basis(const YSplines& ys, std::size_t r, double* V) {
   return true;
 }
 
+// The transforms the training code also applies, and its name for each (T = optimal is the
+// theory's own).
+struct SharedTransform {
+  Transform theory;
+  SpectralTransform train;
+};
+constexpr SharedTransform kShared[] = {{Transform::y, SpectralTransform::identity},
+                                       {Transform::sign, SpectralTransform::sign},
+                                       {Transform::clip, SpectralTransform::clip},
+                                       {Transform::abs, SpectralTransform::abs}};
+
+// T(y) as the spectral estimator computes it (src/train/loss.cpp), clip level delta.
 double transform(Transform T, double delta, double y) {
-  switch (T) {
-    case Transform::y:
-      return y;
-    case Transform::sign:
-      return y > 0 ? 1.0 : (y < 0 ? -1.0 : 0.0);
-    case Transform::clip:
-      return y > delta ? delta : (y < -delta ? -delta : y);
-    case Transform::abs:
-      return std::fabs(y);
-    case Transform::optimal:
-      break;
+  for (const SharedTransform& s : kShared) {
+    if (s.theory != T) continue;
+    train::LossFn clip;
+    clip.delta = delta;
+    return train::spectral_transform(s.train, clip, y);
   }
   return y;
 }
@@ -612,17 +619,9 @@ Transform loss_transform(Loss loss) noexcept {
 }
 
 Transform spectral_transform_of(const RunConfig& config) noexcept {
-  switch (config.spectral_T) {
-    case SpectralTransform::identity:
-      return Transform::y;
-    case SpectralTransform::sign:
-      return Transform::sign;
-    case SpectralTransform::clip:
-      return Transform::clip;
-    case SpectralTransform::abs:
-      return Transform::abs;
-    case SpectralTransform::loss:
-      return loss_transform(config.loss);
+  if (config.spectral_T == SpectralTransform::loss) return loss_transform(config.loss);
+  for (const SharedTransform& s : kShared) {
+    if (s.train == config.spectral_T) return s.theory;
   }
   return Transform::y;
 }
