@@ -13,18 +13,9 @@ namespace {
 
 constexpr std::size_t kTCellsFine = 1024;
 
-std::size_t ipow(std::size_t q, std::size_t d) {
-  std::size_t n = 1;
-  for (std::size_t i = 0; i < d; ++i) n *= q;
-  return n;
-}
-
 // Nodes per dimension: the configured count, or the largest even q <= 512 with q^dims <= budget.
 std::size_t fine_nodes(const TheoryConfig& c, std::size_t dims) {
-  if (c.nodes != 0) return c.nodes;
-  std::size_t q = 4;
-  while (q + 2 <= kMaxRuleNodes && ipow(q + 2, dims) <= c.node_budget) q += 2;
-  return q;
+  return c.nodes != 0 ? c.nodes : grid_nodes_within(c.node_budget, dims);
 }
 
 // The error-estimate rule: about 0.7 of the nodes per dimension (even, >= 2).
@@ -45,7 +36,7 @@ Sizes sizes(const TheoryConfig& c) {
   z.dims = c.r + (c.noise > 0 ? 1 : 0);
   z.q = fine_nodes(c, z.dims);
   z.qc = coarse_nodes(z.q);
-  z.keys = ipow(z.q, z.dims);
+  z.keys = grid_points(z.q, z.dims);
   const std::size_t nb = ysplines_basis(kSplineIntervals[0]);
   z.scratch = rule_scratch(z.q);
   if (z.scratch < nb * nb + nb) z.scratch = nb * nb + nb;
@@ -79,12 +70,7 @@ Status carve(SpectralState& st, const Sizes& z, Arena& arena, double** scratch, 
       MIMKIT_TRY(arena.allocate(kTable, &law.table_B[s], "theory tables"));
       MIMKIT_TRY(arena.allocate(kTable * r, &law.table_gamma[s], "theory tables"));
     }
-    law.grid.r = r;
-    law.grid.dims = z.dims;
-    law.grid.q = q;
-    law.grid.x = law.x;
-    law.grid.w = law.w;
-    law.grid.count = ipow(q, z.dims);
+    law.grid = product_grid(r, z.dims, q, law.x, law.w);
     law.intervals = kSplineIntervals[l];
     law.ttarget = l == 0 ? kTCellsFine : kTCellsFine / 2;
   }
