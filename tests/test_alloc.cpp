@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include "alloc_counter.hpp"
@@ -109,4 +111,70 @@ TEST_CASE("training performs zero heap allocations after setup in every mode") {
     REQUIRE_MESSAGE(st.ok(), st.message());
     CHECK(allocations == 0);
   }
+}
+
+TEST_CASE("the spectral theory's init and predict perform zero heap allocations") {
+  // Label noise (a quadrature dimension more) and both sides bounded (clip); T = optimal also
+  // runs the best-preprocessing path (F, the fixed eigenbasis, T*).
+  for (Transform T : {Transform::clip, Transform::optimal}) {
+    CAPTURE(transform_name(T));
+    TheoryConfig c;
+    c.r = 2;
+    c.noise = 0.3;
+    c.T = T;
+    c.node_budget = std::size_t(1) << 14;
+    Link link;
+    REQUIRE(Link::parse("z1*z2 + 0.5*he2(z1)", 2, &link).ok());
+    Status st;
+    Arena arena = Arena::owned(SpectralTheory::plan(c), &st);
+    REQUIRE(st.ok());
+    SpectralTheory theory;
+    SpectralPrediction p[3];
+    double t = 0;
+
+    mimkit_test::arm_allocation_counter();
+    st = theory.init(link, c, arena);
+    const double alphas[3] = {0.5, 4, 64};
+    for (int i = 0; i < 3 && st.ok(); ++i) st = theory.predict(alphas[i], &p[i]);
+    t = theory.transform(1.5);
+    const std::size_t allocations = mimkit_test::disarm_allocation_counter();
+    REQUIRE_MESSAGE(st.ok(), st.message());
+    CHECK(allocations == 0);
+    CHECK(p[2].overlap[0] > 0);  // the queries did the work: an outlier at alpha = 64
+    CHECK(t == t);
+  }
+}
+
+TEST_CASE("the phase-1 theory's init and predict perform zero heap allocations") {
+  // Huber and logcosh: the cubic step has both the activation's and the output's terms.
+  RunConfig c;
+  std::strcpy(c.link, "he2(z1) + 0.5*he2(z2)");
+  c.r = 2;
+  c.d = 16;
+  c.m = 8;
+  c.T1 = 5;
+  c.loss = Loss::huber;
+  c.activation = Activation::logcosh;
+  const std::size_t d = c.d;
+  std::vector<double> U(2 * d, 0.0), W0(c.m * d);
+  U[0] = 1;      // u_1 = e_1
+  U[d + 1] = 1;  // u_2 = e_2
+  for (std::size_t i = 0; i < W0.size(); ++i)
+    W0[i] = 0.1 * std::sin(1.0 + 0.7 * static_cast<double>(i));
+  Link link;
+  REQUIRE(Link::parse(c.link, 2, &link).ok());
+  Status st;
+  Arena arena = Arena::owned(Phase1Theory::plan(c), &st);
+  REQUIRE(st.ok());
+  Phase1Theory theory;
+  std::vector<Phase1TheoryPoint> linear(c.T1 + 1), cubic(c.T1 + 1);
+
+  mimkit_test::arm_allocation_counter();
+  st = theory.init(link, c, W0.data(), d, U.data(), arena);
+  if (st.ok()) st = theory.predict(false, linear.data(), linear.size());
+  if (st.ok()) st = theory.predict(true, cubic.data(), cubic.size());
+  const std::size_t allocations = mimkit_test::disarm_allocation_counter();
+  REQUIRE_MESSAGE(st.ok(), st.message());
+  CHECK(allocations == 0);
+  CHECK(cubic[1].cubic_share > 0);  // the cubic step ran
 }

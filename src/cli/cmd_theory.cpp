@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "mimkit/mimkit.hpp"
+#include "sweep_grid.hpp"
 
 namespace mimkit {
 namespace cli {
@@ -84,29 +85,20 @@ std::size_t largest_variable(const std::string& spec) {
 
 // "v1,v2,..." or "lo:hi:count[:log]", every value > 0.
 Status parse_alphas(const std::string& text, std::vector<double>* out) {
-  std::vector<std::string> parts;
-  const bool range = text.find(':') != std::string::npos;
-  std::stringstream ss(text);
-  std::string part;
-  while (std::getline(ss, part, range ? ':' : ',')) parts.push_back(part);
-  double lo = 0, hi = 0;
-  std::uint64_t count = 0;
-  if (range) {
-    const bool log = parts.size() == 4 && parts[3] == "log";
-    if ((parts.size() != 3 && !log) || !parse_f64(parts[0], &lo) || !parse_f64(parts[1], &hi) ||
-        !parse_u64(parts[2], &count) || count < 1 || count > 10000 || lo <= 0 || hi <= 0) {
+  if (text.find(':') != std::string::npos) {
+    Range range;
+    if (!parse_range(text, &range) || range.lo <= 0 || range.hi <= 0) {
       return Status::error(Code::invalid_argument, "--alpha",
                            "'%s' is not v1,v2,... or lo:hi:count[:log] (allowed: values > 0, "
                            "count 1..10000)",
                            text.c_str());
     }
-    for (std::uint64_t i = 0; i < count; ++i) {
-      const double t = count == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(count - 1);
-      out->push_back(log ? lo * std::pow(hi / lo, t) : lo + (hi - lo) * t);
-    }
+    *out = range.values();
     return Status();
   }
-  for (const std::string& p : parts) {
+  std::stringstream ss(text);
+  std::string p;
+  while (std::getline(ss, p, ',')) {
     double v = 0;
     if (!parse_f64(p, &v) || !(v > 0)) {
       return Status::error(Code::invalid_argument, "--alpha",

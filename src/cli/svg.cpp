@@ -1,84 +1,28 @@
+// The chart: its layout, axes and ticks, each series' marks, the success panel and the legend
+// (the SVG elements and styles: svg_elements.hpp).
 #include "svg.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
-#include "text.hpp"
+#include "svg_elements.hpp"
 
 namespace mimkit {
 namespace cli {
 
 namespace {
 
-// Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-const char* const kPalette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
-                                "#E69F00", "#56B4E9", "#000000", "#F0E442"};
-constexpr std::size_t kColours = 8, kStyles = 6;
-const char* const kDash[kStyles] = {"", "7,4", "2,3", "9,3,2,3", "14,4", "4,2,1,2"};
-const char kGrey[] = "#555555";
+using namespace svg;
 
 constexpr double kPlotWidth = 680, kLeft = 80, kTop = 50, kBottom = 70;
 constexpr double kMainHeight = 440;   // the main panel
 constexpr double kPanelGap = 30;      // room for the success panel's caption
 constexpr double kPanelHeight = 120;  // the success panel
 
-std::string escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
-std::string fmt(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
-
-// A value for an attribute: all 17 significant digits, so it reads back exactly.
-std::string exact(double v) {
-  char buf[32];
-  text::format_real(v, buf, sizeof buf);
-  return buf;
-}
-
-std::string count(std::size_t n) {
-  return std::to_string(n);
-}
-
 std::string tick_label(double v, bool log) {
   if (log && (v >= 1e5 || v < 1e-3)) return fmt("%.0e", v);
   return fmt("%g", v);
-}
-
-std::string attr(const char* name, const std::string& value) {
-  return std::string(" ") + name + "=\"" + value + "\"";
-}
-
-std::string colour_of(std::size_t i) {
-  return kPalette[i % kColours];
-}
-
-std::string dash_attr(std::size_t style) {
-  const char* dash = kDash[style % kStyles];
-  return dash[0] == '\0' ? std::string() : attr("stroke-dasharray", dash);
 }
 
 struct Axis {
@@ -164,33 +108,6 @@ void y_range(const Chart& c, double* lo, double* hi) {
   pad_range(c.logy, lo, hi);
 }
 
-// A marker of the style's shape centred on (cx, cy) with "radius" r; `attrs` and the tooltip
-// `title` are added to it.
-std::string marker(std::size_t style, double cx, double cy, double r, const std::string& attrs,
-                   const std::string& title) {
-  auto finish = [&](const char* tag) {
-    return title.empty() ? std::string("/>\n")
-                         : "><title>" + escape(title) + "</title></" + tag + ">\n";
-  };
-  if (style % kStyles == 0) {
-    return "<circle" + attr("cx", fmt("%.2f", cx)) + attr("cy", fmt("%.2f", cy)) +
-           attr("r", fmt("%.2f", r)) + attrs + finish("circle");
-  }
-  // Polygons with about the circle's area.
-  static const int kSides[kStyles] = {0, 4, 3, 4, 3, 6};
-  static const double kTurn[kStyles] = {0, 0.25, -0.5, 0, 0.5, 0};  // of pi: which way it points
-  const std::size_t k = style % kStyles;
-  const double pi = 3.14159265358979323846;
-  const double rr = r * (kSides[k] == 3 ? 1.45 : kSides[k] == 4 ? 1.25 : 1.1);
-  std::string d;
-  for (int i = 0; i < kSides[k]; ++i) {
-    const double a = kTurn[k] * pi + 2 * pi * i / kSides[k];
-    d += (i == 0 ? "M" : "L") + fmt("%.2f", cx + rr * std::cos(a)) + "," +
-         fmt("%.2f", cy + rr * std::sin(a));
-  }
-  return "<path" + attr("d", d + "Z") + attrs + finish("path");
-}
-
 // Horizontal offset (px) of series s of n, so seeds and success markers of different series
 // at one x sit side by side; and the half-width of one series' spread of seed dots.
 double spread_half(std::size_t n) {
@@ -239,16 +156,6 @@ std::vector<LegendEntry> legend_entries(const Chart& c) {
   return out;
 }
 
-std::string line(double x1, double y1, double x2, double y2) {
-  return "<line" + attr("x1", fmt("%.1f", x1)) + attr("y1", fmt("%.1f", y1)) +
-         attr("x2", fmt("%.1f", x2)) + attr("y2", fmt("%.1f", y2)) + "/>\n";
-}
-
-std::string text(double x, double y, const std::string& body, const std::string& attrs = "") {
-  return "<text" + attr("x", fmt("%.1f", x)) + attr("y", fmt("%.1f", y)) + attrs + ">" +
-         escape(body) + "</text>\n";
-}
-
 // Grid lines and the frame of a panel spanning [top, bottom].
 std::string panel(const Axis& x, const Axis& y, const std::vector<double>& xt,
                   const std::vector<double>& yt, double top, double bottom) {
@@ -265,10 +172,6 @@ std::string panel(const Axis& x, const Axis& y, const std::vector<double>& xt,
   }
   s += "</g>\n";
   return s;
-}
-
-std::string polyline(const std::string& points, const std::string& attrs) {
-  return "<polyline fill=\"none\"" + attrs + attr("points", points) + "/>\n";
 }
 
 std::string point_title(const ChartSeries& se, const ChartPoint& p, const std::string& xlabel) {

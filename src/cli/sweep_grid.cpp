@@ -34,6 +34,31 @@ std::string json_value(const std::string& v) {
 
 }  // namespace
 
+bool parse_range(const std::string& spec, Range* out) {
+  std::vector<std::string> parts;
+  std::stringstream ss(spec);
+  std::string part;
+  while (std::getline(ss, part, ':')) parts.push_back(part);
+  Range r;
+  r.log = parts.size() == 4 && parts[3] == "log";
+  if ((parts.size() != 3 && !r.log) || !parse_f64(parts[0], &r.lo) || !parse_f64(parts[1], &r.hi) ||
+      !parse_u64(parts[2], &r.count) || r.count < 1 || r.count > 10000 ||
+      (r.log && (r.lo <= 0 || r.hi <= 0))) {
+    return false;
+  }
+  *out = r;
+  return true;
+}
+
+std::vector<double> Range::values() const {
+  std::vector<double> out;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    const double t = count == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(count - 1);
+    out.push_back(log ? lo * std::pow(hi / lo, t) : lo + (hi - lo) * t);
+  }
+  return out;
+}
+
 // "key=v1,v2" | "key=lo:hi:count" | "key=lo:hi:count:log".
 Status parse_axis(const std::string& text, Axis* out) {
   const std::size_t eq = text.find('=');
@@ -44,26 +69,14 @@ Status parse_axis(const std::string& text, Axis* out) {
   out->key = text.substr(0, eq);
   const std::string spec = text.substr(eq + 1);
   if (spec.find(':') != std::string::npos) {
-    std::vector<std::string> parts;
-    std::stringstream ss(spec);
-    std::string part;
-    while (std::getline(ss, part, ':')) parts.push_back(part);
-    double lo = 0, hi = 0;
-    std::uint64_t count = 0;
-    const bool log = parts.size() == 4 && parts[3] == "log";
-    if ((parts.size() != 3 && !log) || !parse_f64(parts[0], &lo) || !parse_f64(parts[1], &hi) ||
-        !parse_u64(parts[2], &count) || count < 1 || count > 10000 ||
-        (log && (lo <= 0 || hi <= 0))) {
+    Range range;
+    if (!parse_range(spec, &range)) {
       return Status::error(Code::invalid_argument, "--grid",
                            "'%s': a range is lo:hi:count or lo:hi:count:log with count in "
                            "1..10000 (and lo, hi > 0 for log)",
                            text.c_str());
     }
-    for (std::uint64_t i = 0; i < count; ++i) {
-      const double t = count == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(count - 1);
-      const double v = log ? lo * std::pow(hi / lo, t) : lo + (hi - lo) * t;
-      out->values.push_back(format_number(v));
-    }
+    for (double v : range.values()) out->values.push_back(format_number(v));
   } else {
     std::stringstream ss(spec);
     std::string v;

@@ -28,6 +28,20 @@ struct Point {
   std::string key;        ///< digest of the resolved config (16 hex digits)
 };
 
+/// A range of numbers as text: "lo:hi:count" or "lo:hi:count:log" (--grid's ranges, mimkit theory
+/// --alpha).
+struct Range {
+  double lo = 0, hi = 0;
+  std::uint64_t count = 0;
+  bool log = false;
+  /// count values from lo to hi, both ends included (count = 1: lo), evenly spaced, or
+  /// geometrically with log.
+  std::vector<double> values() const;
+};
+/// False when spec is not a range: 3 parts, or 4 with "log" last; count in 1..10000; lo, hi > 0
+/// with log.
+bool parse_range(const std::string& spec, Range* out);
+
 /// "key=v1,v2,..." | "key=lo:hi:count" | "key=lo:hi:count:log"; every value is checked with
 /// set() now (integer keys take rounded values), not after hours of sweeping.
 Status parse_axis(const std::string& text, Axis* out);

@@ -1,6 +1,7 @@
 #include "theory/law.hpp"
 
 #include "linalg.hpp"
+#include "theory/quadrature.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -78,6 +79,43 @@ double Grid::node(std::uint64_t idx, double* z) const noexcept {
   return weight;
 }
 
+std::size_t grid_points(std::size_t q, std::size_t dims) noexcept {
+  std::size_t n = 1;
+  for (std::size_t i = 0; i < dims; ++i) n *= q;
+  return n;
+}
+
+std::size_t grid_nodes_within(std::size_t budget, std::size_t dims) noexcept {
+  std::size_t q = 4;
+  while (q + 2 <= kMaxRuleNodes && grid_points(q + 2, dims) <= budget) q += 2;
+  return q;
+}
+
+Grid product_grid(std::size_t r, std::size_t dims, std::size_t q, const double* x,
+                  const double* w) noexcept {
+  Grid g;
+  g.r = r;
+  g.dims = dims;
+  g.q = q;
+  g.x = x;
+  g.w = w;
+  g.count = grid_points(q, dims);
+  return g;
+}
+
+Status label_at(const Link& link, const Grid& grid, double noise, const double* z,
+                double* y) noexcept {
+  double v = link(z);
+  if (grid.dims > grid.r) v += noise * z[grid.r];
+  if (!std::isfinite(v)) {
+    return Status::error(Code::numerical_error, "link",
+                         "'%s' is not finite at the quadrature node z = (%g, %g, ...)", link.spec(),
+                         z[0], grid.r > 1 ? z[1] : 0.0);
+  }
+  *y = v;
+  return Status();
+}
+
 Status evaluate_labels(const Link& link, const Grid& grid, double noise, NodeKey* keys,
                        std::size_t* n) noexcept {
   std::size_t digit[Link::kMaxR + 1] = {};
@@ -98,13 +136,8 @@ Status evaluate_labels(const Link& link, const Grid& grid, double noise, NodeKey
     double weight = 1;
     for (std::size_t d = 0; d < grid.dims; ++d) weight *= grid.w[digit[d]];
     if (!(weight > 0)) continue;
-    double y = link(z);
-    if (grid.dims > grid.r) y += noise * z[grid.r];
-    if (!std::isfinite(y)) {
-      return Status::error(Code::numerical_error, "link",
-                           "'%s' is not finite at the quadrature node z = (%g, %g, ...)",
-                           link.spec(), z[0], grid.r > 1 ? z[1] : 0.0);
-    }
+    double y = 0;
+    MIMKIT_TRY(label_at(link, grid, noise, z, &y));
     keys[count].key = y;
     keys[count].idx = static_cast<std::uint32_t>(idx);
     ++count;

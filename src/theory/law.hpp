@@ -31,6 +31,19 @@ struct Grid {
   double node(std::uint64_t idx, double* z) const noexcept;
 };
 
+/// q^dims: the nodes of a product rule.
+std::size_t grid_points(std::size_t q, std::size_t dims) noexcept;
+/// The largest even q <= kMaxRuleNodes with q^dims <= budget (at least 4).
+std::size_t grid_nodes_within(std::size_t budget, std::size_t dims) noexcept;
+/// The product grid of the rule (q nodes x, weights w) in dims dimensions, the first r of them z.
+Grid product_grid(std::size_t r, std::size_t dims, std::size_t q, const double* x,
+                  const double* w) noexcept;
+
+/// y = g(z) + noise * xi at a node's coordinates z (xi = z[r] when grid.dims = r + 1).
+/// Code::numerical_error naming "link" when y is NaN or Inf.
+Status label_at(const Link& link, const Grid& grid, double noise, const double* z,
+                double* y) noexcept;
+
 /// A node and its current key (the label y, then T(y)). 16 bytes.
 struct NodeKey {
   double key;

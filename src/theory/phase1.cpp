@@ -21,6 +21,7 @@
 #include "mimkit/theory.hpp"
 #include "theory/law.hpp"
 #include "theory/quadrature.hpp"
+#include "train/loss.hpp"
 
 namespace mimkit {
 
@@ -53,34 +54,10 @@ struct State {
   double* basis = nullptr;  // m x d, setup only
 };
 
-double label_T(Loss loss, double delta, double y) {
-  switch (loss) {
-    case Loss::squared:
-      return y;
-    case Loss::absolute:
-      return y > 0 ? 1.0 : (y < 0 ? -1.0 : 0.0);
-    case Loss::huber:
-      return y > delta ? delta : (y < -delta ? -delta : y);
-  }
-  return y;
-}
-
-// c(y) = d loss'(t, y) / dt at t = 0: 1 (squared), 1{|y| < delta} (Huber).
-double label_c(Loss loss, double delta, double y) {
-  return loss == Loss::huber ? (std::fabs(y) < delta ? 1.0 : 0.0) : 1.0;
-}
-
 std::size_t sizes(const RunConfig& c, std::size_t* dims, std::size_t* q) {
   *dims = c.r + (c.noise > 0 ? 1 : 0);
-  std::size_t nodes = 4;
-  auto total = [&](std::size_t n) {
-    std::size_t t = 1;
-    for (std::size_t i = 0; i < *dims; ++i) t *= n;
-    return t;
-  };
-  while (nodes + 2 <= theory::kMaxRuleNodes && total(nodes + 2) <= kMomentNodes) nodes += 2;
-  *q = nodes;
-  return total(nodes);
+  *q = theory::grid_nodes_within(kMomentNodes, *dims);
+  return theory::grid_points(*q, *dims);
 }
 
 Status carve(State& st, Arena& arena) {
@@ -131,31 +108,22 @@ Status moments(State& st, const Link& link) {
   const RunConfig& c = st.cfg;
   const std::size_t r = st.r, r2 = r * r, r4 = r2 * r2;
   std::size_t dims = 0, q = 0;
-  const std::size_t count = sizes(c, &dims, &q);
+  sizes(c, &dims, &q);
+  const train::LossFn loss = train::make_loss(c, nullptr);
   double* x = st.basis;
   double* w = x + q;
   theory::mirrored_rule(q, x, w, w + q);
-  theory::Grid grid;
-  grid.r = r;
-  grid.dims = dims;
-  grid.q = q;
-  grid.x = x;
-  grid.w = w;
-  grid.count = count;
+  const theory::Grid grid = theory::product_grid(r, dims, q, x, w);
   for (std::size_t e = 0; e < r4; ++e) st.K[e] = st.Kc[e] = 0;
   double z[R + 1];
-  for (std::uint64_t idx = 0; idx < count; ++idx) {
+  for (std::uint64_t idx = 0; idx < grid.count; ++idx) {
     const double weight = grid.node(idx, z);
     if (!(weight > 0)) continue;
-    double y = link(z);
-    if (dims > r) y += c.noise * z[r];
-    if (!std::isfinite(y)) {
-      return Status::error(Code::numerical_error, "link",
-                           "'%s' is not finite at the quadrature node z = (%g, ...)", link.spec(),
-                           z[0]);
-    }
-    const double t = weight * label_T(c.loss, c.huber_delta, y);
-    const double cc = weight * label_c(c.loss, c.huber_delta, y);
+    double y = 0;
+    MIMKIT_TRY(theory::label_at(link, grid, c.noise, z, &y));
+    // T(y) = -loss'(0, y) and c(y) = d loss'(t, y) / dt at t = 0, from the training code.
+    const double t = weight * train::spectral_transform(SpectralTransform::loss, loss, y);
+    const double cc = weight * loss.curvature(0.0, y);
     st.ET += t;
     st.Ec += cc;
     for (std::size_t a = 0; a < r; ++a) {
@@ -257,6 +225,15 @@ void contract_matrix(const double* K, std::size_t r, const double* S, const doub
   }
 }
 
+// out = A x, A r x r row-major.
+void matvec(const double* A, const double* x, std::size_t r, double* out) {
+  for (std::size_t a = 0; a < r; ++a) {
+    double s = 0;
+    for (std::size_t b = 0; b < r; ++b) s += A[a * r + b] * x[b];
+    out[a] = s;
+  }
+}
+
 double unit_sign(const State& st, std::size_t j) {
   return j < st.m / 2 ? 1.0 : -1.0;
 }
@@ -270,11 +247,9 @@ void gradient(State& st, bool cubic) {
     const double* q = p + r;
     double* g = st.G + j * n;
     double* l = st.L + j * n;
-    for (std::size_t a = 0; a < r; ++a) {
-      double ap = 0;
-      for (std::size_t b = 0; b < r; ++b) ap += st.A[a * r + b] * p[b];
-      l[a] = -ap;
-    }
+    double ap[R];
+    matvec(st.A, p, r, ap);
+    for (std::size_t a = 0; a < r; ++a) l[a] = -ap[a];
     for (std::size_t i = 0; i < k; ++i) l[r + i] = -st.ET * q[i];
     for (std::size_t e = 0; e < n; ++e) g[e] = l[e];
   }
@@ -301,11 +276,7 @@ void gradient(State& st, bool cubic) {
   for (std::size_t j = 0; j < m; ++j) {
     const double* pj = W + j * n;
     double mcp[R];
-    for (std::size_t a = 0; a < r; ++a) {
-      double s = 0;
-      for (std::size_t b = 0; b < r; ++b) s += st.Mc[a * r + b] * pj[b];
-      mcp[a] = s;
-    }
+    matvec(st.Mc, pj, r, mcp);
     for (std::size_t l = 0; l < m; ++l) {
       const double* pl = W + l * n;
       double qq = 0, pmp = 0;
@@ -324,13 +295,9 @@ void gradient(State& st, bool cubic) {
     double tmp[R];
     if (st.gamma != 0) {
       double ap[R];
+      matvec(st.A, p, r, ap);
       double pap = 0;
-      for (std::size_t a = 0; a < r; ++a) {
-        double s = 0;
-        for (std::size_t b = 0; b < r; ++b) s += st.A[a * r + b] * p[b];
-        ap[a] = s;
-        pap += p[a] * s;
-      }
+      for (std::size_t a = 0; a < r; ++a) pap += p[a] * ap[a];
       contract3(st.K, r, p, p, p, tmp);
       for (std::size_t a = 0; a < r; ++a) g[a] += st.gamma * (tmp[a] + 3 * qn * ap[a]);
       const double f = 3 * st.gamma * (pap + st.ET * qn);
@@ -339,22 +306,16 @@ void gradient(State& st, bool cubic) {
     if (st.output) {
       contract_matrix(st.Kc, r, S, p, tmp);
       double mcp[R];
-      for (std::size_t a = 0; a < r; ++a) {
-        double s = 0;
-        for (std::size_t b = 0; b < r; ++b) s += st.Mc[a * r + b] * p[b];
-        mcp[a] = s;
-      }
+      matvec(st.Mc, p, r, mcp);
       double cross[R] = {};
       for (std::size_t l = 0; l < m; ++l) {
         const double f = unit_sign(st, l) * st.QQ[l * m + j];
         const double* pl = W + l * n;
         for (std::size_t a = 0; a < r; ++a) cross[a] += f * pl[a];
       }
-      for (std::size_t a = 0; a < r; ++a) {
-        double mc_cross = 0;
-        for (std::size_t b = 0; b < r; ++b) mc_cross += st.Mc[a * r + b] * cross[b];
-        g[a] += 0.5 * tmp[a] + mc_cross + 0.5 * s1 * mcp[a];
-      }
+      double mc_cross[R];
+      matvec(st.Mc, cross, r, mc_cross);
+      for (std::size_t a = 0; a < r; ++a) g[a] += 0.5 * tmp[a] + mc_cross[a] + 0.5 * s1 * mcp[a];
       for (std::size_t l = 0; l < m; ++l) {
         const double f = unit_sign(st, l) * (st.PMP[l * m + j] + st.Ec * st.QQ[l * m + j]);
         const double* ql = W + l * n + r;

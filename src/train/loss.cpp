@@ -42,6 +42,19 @@ double LossFn::slope(double t, double y) const noexcept {
   return 0;
 }
 
+double LossFn::curvature(double t, double y) const noexcept {
+  if (custom != nullptr) return NAN;
+  switch (kind) {
+    case Loss::squared:
+      return 1.0;
+    case Loss::absolute:
+      return 0.0;
+    case Loss::huber:
+      return std::fabs(t - y) < delta ? 1.0 : 0.0;
+  }
+  return 0;
+}
+
 LossFn make_loss(const RunConfig& config, const CustomFunctions* custom) noexcept {
   LossFn loss;
   loss.kind = config.loss;

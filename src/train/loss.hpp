@@ -18,6 +18,10 @@ struct LossFn {
 
   double value(double t, double y) const noexcept;
   double slope(double t, double y) const noexcept;
+  /// d slope / dt where it exists: 1 (squared), 0 (absolute: its delta at t = y is left out),
+  /// 1{|t - y| < delta} (Huber). Training never needs it; the phase-1 theory's output term
+  /// does (src/theory/phase1.cpp). NaN for a custom loss, which gives no second derivative.
+  double curvature(double t, double y) const noexcept;
 };
 
 /// The loss a configuration trains with (`custom` may be null).
