@@ -5,12 +5,19 @@
 namespace mimkit {
 namespace train {
 
+namespace {
+
+// The user's loss at (t, y): its value (which = 0) or slope (which = 1).
+double call_custom(const LossFn& loss, double t, double y, int which) {
+  double out[2] = {0, 0};
+  loss.custom(t, y, &out[0], &out[1], loss.user);
+  return out[which];
+}
+
+}  // namespace
+
 double LossFn::value(double t, double y) const noexcept {
-  if (custom != nullptr) {
-    double v = 0, sl = 0;
-    custom(t, y, &v, &sl, user);
-    return v;
-  }
+  if (custom != nullptr) return call_custom(*this, t, y, 0);
   const double e = t - y;
   const double ae = std::fabs(e);
   switch (kind) {
@@ -25,11 +32,7 @@ double LossFn::value(double t, double y) const noexcept {
 }
 
 double LossFn::slope(double t, double y) const noexcept {
-  if (custom != nullptr) {
-    double v = 0, sl = 0;
-    custom(t, y, &v, &sl, user);
-    return sl;
-  }
+  if (custom != nullptr) return call_custom(*this, t, y, 1);
   const double e = t - y;
   switch (kind) {
     case Loss::squared:
