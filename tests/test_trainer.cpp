@@ -134,9 +134,10 @@ TEST_CASE(
   std::size_t bytes = 1;
   const Status st = plan<float>(c, 1, &bytes);
   CHECK(st.code() == Code::arena_too_small);
-  CHECK(std::strstr(st.message(), "fit1") != nullptr);
   CHECK(bytes == 0);
   CHECK(plan<float>(c, 1) == 0);
+  if (sizeof(std::size_t) < 8) return;  // 32 bits: W alone (m x 2^31 floats) is past the space
+  CHECK(std::strstr(st.message(), "fit1") != nullptr);
   // Stream mode needs no storage for the rows: a real (if large) number.
   c.mode = DataMode::stream;
   REQUIRE(plan<float>(c, 1, &bytes).ok());
