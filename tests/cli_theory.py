@@ -54,11 +54,11 @@ check(hashlib.sha256(p.stdout.encode()).hexdigest() ==
       "19c1bec4df7ec70b16ca272e8434fab7a57579d16d938519260948a714f1c33c",
       "golden digest of theory --link z1*z2 --T clip --json")
 
-# --jsonl: one line per alpha, keyed like a sweep's lines (grid.alpha, grid.loss) for mimkit plot.
+# --jsonl: one line per alpha, keyed like a sweep's lines (grid.alpha, grid.loss, d) for mimkit plot.
 p = run("--link", "z1*z2", "--T", "absolute", "--alpha", "2,8", "--jsonl")
 lines = [json.loads(l) for l in p.stdout.splitlines()]
-check(len(lines) == 2 and lines[1]["grid"] == {"alpha": 8, "loss": "absolute"},
-      "--jsonl: one line per alpha with grid.alpha and grid.loss")
+check(len(lines) == 2 and lines[1]["grid"] == {"alpha": 8, "loss": "absolute", "d": "infinity"},
+      "--jsonl: one line per alpha with grid.alpha, grid.loss and d = infinity")
 check(lines[0]["theory"]["min_cosine"] == 0 and abs(lines[1]["theory"]["min_cosine"] - 0.79588) < 1e-4,
       "--jsonl: theory.min_cosine 0 below alpha_c, 0.79588 at alpha = 8")
 

@@ -41,7 +41,7 @@ const char kTheoryHelp[] =
     "  --nodes Q       quadrature nodes per dimension, even, 4..512 (default: the most that fit\n"
     "                  2^20 nodes)\n"
     "  --json          one JSON object (non-finite numbers as null) instead of text\n"
-    "  --jsonl         one JSON line per alpha: grid {alpha, and loss when T is a loss's T},\n"
+    "  --jsonl         one JSON line per alpha: grid {alpha, d = "infinity", and loss when T is a loss's T},\n"
     "                  theory {min_cosine, cosines, overlap, outlier, bulk_top, bulk_bottom}.\n"
     "                  Appended to a sweep's JSONL, mimkit plot --y\n"
     "                  spectral.min_cosine,theory.min_cosine draws prediction and measurement\n"
@@ -149,14 +149,16 @@ int spectral(const Args& args) {
   }
 
   if (args.has("jsonl")) {
-    // The loss whose T this is, so a sweep's --where loss=... or --group loss keeps these lines.
+    // The loss whose T this is, so a sweep's --where loss=... or --group loss keeps these lines;
+    // d = infinity labels the prediction's series when a plot groups by d.
     const char* loss = c.T == Transform::y      ? ", \"loss\": \"squared\""
                        : c.T == Transform::sign ? ", \"loss\": \"absolute\""
                        : c.T == Transform::clip ? ", \"loss\": \"huber\""
                                                 : "";
     for (const SpectralPrediction& p : curve) {
       std::printf(
-          "{\"grid\": {\"alpha\": %s%s}, \"link\": \"%s\", \"T\": \"%s\", \"theory\": "
+          "{\"grid\": {\"alpha\": %s%s, \"d\": \"infinity\"}, \"link\": \"%s\", \"T\": "
+          "\"%s\", \"theory\": "
           "{\"min_cosine\": %s, \"cosines\": %s, \"overlap\": %s, \"outlier\": %s, "
           "\"bulk_top\": %s, \"bulk_bottom\": %s}}\n",
           num(p.alpha).c_str(), loss, spec.c_str(), transform_name(c.T),
