@@ -57,9 +57,9 @@ const Preset kPresets[] = {
      "m = 64\nT1 = 600\ntrace_every = 5\nn2 = 2048\nntest = 2048\nnval = 2048\n",
      "d=128,256,512,1024;alpha=8,16,32;beta1=0.6,1", 6},
     {"e2-large",
-     "E2 at d = 2048 and 4096 (alpha = 8, beta1 in {0.6, 1}, two seeds): the same trace, to "
-     "see whether the best T1 keeps its trend beyond e2's range.",
-     "alpha = 8\nm = 64\nT1 = 600\ntrace_every = 5\nn2 = 2048\nntest = 2048\nnval = 2048\n",
+     "E2 at d = 2048 and 4096 (alpha = 8, beta1 in {0.6, 1}, T1 = 300, two seeds): the same "
+     "trace, to see whether the best T1 keeps its trend beyond e2's range.",
+     "alpha = 8\nm = 64\nT1 = 300\ntrace_every = 5\nn2 = 2048\nntest = 2048\nnval = 2048\n",
      "d=2048,4096;beta1=0.6,1", 2},
     {"e3-quick",
      "E3, the learning rate cannot be too small: smallest cosine after T1 = 40 steps versus eta1 "
