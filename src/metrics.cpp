@@ -15,7 +15,6 @@ double at_most_one(double x) {
   return x > 1 ? 1.0 : x;
 }
 
-
 // The body of compare_subspaces() on caller-provided workspace (compare_workspace(r) doubles).
 // U and V are r x d with orthonormal (or zero) rows.
 SubspaceMetrics compare_with_work(const double* U, const double* V, std::size_t r, std::size_t d,
@@ -61,13 +60,14 @@ SubspaceMetrics compare_with_work(const double* U, const double* V, std::size_t 
   return out;
 }
 
-// The mechanism of W from its Gram matrix's eigenvalues ev (descending) and eigenvectors E
-// (columns, n x n; W W^T's when small_m, else W^T W's); Ud is U (r x d) in double; scratch holds
-// m doubles. u_k's rank is searched among all n right singular vectors above the noise floor.
+// The mechanism of W from its Gram matrix G, its eigenvalues ev (descending) and eigenvectors E
+// (columns, n x n; W W^T when small_m, else W^T W); Ud is U (r x d) in double; scratch holds m
+// doubles when small_m (m <= d). u_k's rank is searched among all n right singular vectors above
+// the noise floor.
 template <class T>
 void describe_mechanism(const T* W, std::size_t m, std::size_t d, std::size_t ldw, const double* Ud,
-                        std::size_t r, const double* ev, const double* E, std::size_t n,
-                        bool small_m, double* scratch, WeightMechanism* out) {
+                        std::size_t r, const double* G, const double* ev, const double* E,
+                        std::size_t n, bool small_m, double* scratch, WeightMechanism* out) {
   *out = WeightMechanism();
   out->r = r;
   out->singular_count = std::min(n, r + WeightMechanism::kExtraSingular);
@@ -82,13 +82,22 @@ void describe_mechanism(const T* W, std::size_t m, std::size_t d, std::size_t ld
   while (present < n && ev[present] > 1e-12 * top && ev[present] > 1e-300) ++present;
   for (std::size_t k = 0; k < r; ++k) {
     const double* u = Ud + k * d;
-    double* z = scratch;  // W u_k (m)
     double inside = 0;    // ||W u_k||^2
-    for (std::size_t i = 0; i < m; ++i) {
-      double dot = 0;
-      for (std::size_t q = 0; q < d; ++q) dot += static_cast<double>(W[i * ldw + q]) * u[q];
-      z[i] = dot;
-      inside += dot * dot;
+    double* z = scratch;  // W u_k (m <= d entries), small m only
+    if (small_m) {
+      for (std::size_t i = 0; i < m; ++i) {
+        double dot = 0;
+        for (std::size_t q = 0; q < d; ++q) dot += static_cast<double>(W[i * ldw + q]) * u[q];
+        z[i] = dot;
+        inside += dot * dot;
+      }
+    } else {
+      // u_k^T (W^T W) u_k from the d x d Gram matrix: no m-sized scratch (m may be >> d).
+      for (std::size_t p = 0; p < d; ++p) {
+        double row = 0;
+        for (std::size_t q = 0; q < d; ++q) row += G[p * n + q] * u[q];
+        inside += u[p] * row;
+      }
     }
     out->mass[k] = total > 0 ? at_most_one(inside / total) : 0.0;
     // u_k . v_p: v_p = W^T e_p / sigma_p (small m, so u_k . v_p = e_p . W u_k / sigma_p), or
@@ -241,8 +250,8 @@ Status weight_metrics(const T* W, std::size_t m, std::size_t d, std::size_t ldw,
   }
   for (std::size_t i = 0; i < r * d; ++i) Ud[i] = static_cast<double>(U[i]);
   if (mechanism != nullptr) {
-    // Scratch of m doubles after V's r rows: small_m means m <= d <= kExtraSingular d.
-    describe_mechanism(W, m, d, ldw, Ud, r, ev, E, n, small_m, V + r * d, mechanism);
+    // Scratch of m doubles after V's r rows, used only when m <= d (<= kExtraSingular d).
+    describe_mechanism(W, m, d, ldw, Ud, r, G, ev, E, n, small_m, V + r * d, mechanism);
   }
   // Exact arithmetic gives orthonormal rows already; this removes the rounding (and keeps zero
   // rows zero) so compare_subspaces' precondition holds to the last bits.

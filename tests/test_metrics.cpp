@@ -460,3 +460,40 @@ TEST_CASE("the rank of u_k is searched among all singular vectors: u2 as W's 8th
   CHECK(mech.singular_count == r + mimkit::WeightMechanism::kExtraSingular);
   CHECK(mech.mass[1] == doctest::Approx(1.0 / 204).epsilon(1e-9));  // 1 / (64 + 49 + ... + 1)
 }
+
+TEST_CASE_TEMPLATE(
+    "the mechanism and the subspace of a W with many more rows than columns "
+    "(m = 40 > 4 d)",
+    T, float, double) {
+  // sigma = 5, 3, 2 on rows 0, 1, 2 of a rotated basis of R^6; u1 = Q0, u2 = Q2. With m > d the
+  // Gram matrix is W^T W; the mass must not need m-sized scratch (m > 4 d overflowed it once,
+  // corrupting U and reporting cosines of 0).
+  const std::size_t d = 6, m = 40, r = 2;
+  const std::vector<double> Q = basis(d, 31), L = basis(m, 32);
+  const double scale[3] = {5, 3, 2};
+  std::vector<double> W(m * d, 0.0);
+  for (std::size_t p = 0; p < 3; ++p) {
+    for (std::size_t i = 0; i < m; ++i) {
+      for (std::size_t j = 0; j < d; ++j) W[i * d + j] += scale[p] * L[p * m + i] * Q[p * d + j];
+    }
+  }
+  std::vector<double> U(r * d);
+  for (std::size_t j = 0; j < d; ++j) {
+    U[j] = Q[j];
+    U[d + j] = Q[2 * d + j];
+  }
+  const std::vector<T> Wt = cast<T>(W.data(), W.size()), Ut = cast<T>(U.data(), U.size());
+  std::vector<double> work(mimkit::metrics_workspace(m, d, r));
+  SubspaceMetrics sm;
+  mimkit::WeightMechanism mech;
+  REQUIRE(
+      mimkit::weight_metrics<T>(Wt.data(), m, d, d, Ut.data(), r, work.data(), &sm, &mech).ok());
+  const double tol = sizeof(T) == 4 ? 1e-5 : 1e-11;
+  CHECK(sm.cosines[0] == doctest::Approx(1).epsilon(tol));  // u1 is in span(v1, v2)
+  CHECK(sm.min_cosine < 1e-3);                              // u2 = v3 is not
+  CHECK(mech.mass[0] == doctest::Approx(25.0 / 38).epsilon(tol));
+  CHECK(mech.mass[1] == doctest::Approx(4.0 / 38).epsilon(tol));
+  CHECK(mech.rank[0] == 1);
+  CHECK(mech.rank[1] == 3);
+  CHECK(mech.singular_values[1] == doctest::Approx(3).epsilon(tol));
+}
