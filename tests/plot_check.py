@@ -256,6 +256,29 @@ with tempfile.TemporaryDirectory() as tmp:
     titles = [t.text for t in root.iter() if t.tag == NS + "text" and t.get("font-weight") == "bold"]
     check(titles == ["E6"], "--title is the title")
 
+    # ---- --vline: reference lines at their x on the same axis as the data, even outside it
+    vf = os.path.join(tmp, "vline.jsonl")
+    with open(vf, "w") as f:
+        for a in (1, 4, 16):
+            f.write(json.dumps({"grid": {"alpha": a, "seed": 0}, "phase1": {"min_cosine": 0.1 * a}})
+                    + "\n")
+    root = plot([vf, "--x", "alpha", "--y", "phase1.min_cosine", "--logx",
+                 "--vline", "4=alpha_c 4", "--vline", "100"])
+    vl = [e for e in root.iter() if e.get("class") == "vline"]
+    pts = {e.get("data-x"): e for e in root.iter() if e.get("class") == "point"}
+    check([(e.get("data-x"), e.get("data-label")) for e in vl] == [("4", "alpha_c 4"),
+                                                                    ("100", "100")],
+          "one line per --vline, labelled (default: its x): %s" % [e.attrib for e in vl])
+    if len(vl) == 2 and "4" in pts and "1" in pts and "16" in pts:
+        px = {k: float(pts[k].get("cx") or pts[k].get("x", "nan")) for k in ("1", "4", "16")}
+        x4, x100 = float(vl[0].get("x1")), float(vl[1].get("x1"))
+        step = (px["16"] - px["1"]) / math.log10(16)
+        check(abs(x4 - px["4"]) < 0.02 and abs(x100 - (px["1"] + 2 * step)) < 0.05,
+              "a line sits where its x is on the log axis (4 at the point, 100 two decades on): "
+              "%.2f vs %.2f, %.2f vs %.2f" % (x4, px["4"], x100, px["1"] + 2 * step))
+    labels = [t.text for t in root.iter() if t.get("class") == "vline-label"]
+    check(labels == ["alpha_c 4", "100"], "the labels are drawn: %s" % labels)
+
     # ---- trace mode: one thin line per run, the median per step
     tracef = os.path.join(tmp, "trace.jsonl")
     runs = {}
@@ -321,6 +344,7 @@ with tempfile.TemporaryDirectory() as tmp:
     bad([data] + y + ["--success", "phase1.min_cosine>high"], "--success")
     bad([data] + y + ["--fit", "linear"], "--fit")
     bad([data] + y + ["--format", "png"], "--format")
+    bad([data] + y + ["--vline", "two=alpha_c"], "--vline")
     bad([data] + y + ["--table", "--out", "-"], "--table")
     bad([data] + y + ["--table", "--format", "csv"], "--table")
     bad([data, "--x", "trace.step", "--y", "phase1.min_cosine"], "trace")

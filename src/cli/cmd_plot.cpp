@@ -4,6 +4,7 @@
 // the table: plot_table.cpp; drawing: svg.cpp. Here: the options and the figure's assembly.
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -17,6 +18,7 @@
 #include "plot_data.hpp"
 #include "plot_table.hpp"
 #include "svg.hpp"
+#include "text.hpp"
 
 namespace mimkit {
 namespace cli {
@@ -47,6 +49,8 @@ const char kPlotHelp[] =
     "                     every step); a trace.* METRIC is tested at each step\n"
     "  --fit loglog       fit y = c x^k to each series' medians by least squares on log-log and\n"
     "                     draw it dashed, with k (and its standard error) in the legend\n"
+    "  --vline X[=LABEL]  a dashed vertical reference line at x = X (e.g. a predicted threshold),\n"
+    "                     labelled LABEL (default: X); repeatable\n"
     "  --logx, --logy     logarithmic axes\n"
     "  --title TEXT, --xlabel TEXT, --ylabel TEXT (units belong here: --ylabel 'time (s)');\n"
     "                     the title defaults to FILE\n"
@@ -135,6 +139,17 @@ Status parse_options(const Args& args, Options* o) {
     std::string kind;
     MIMKIT_TRY(args.get_choice("fit", "loglog", {"loglog"}, &kind));
     o->fit = true;
+  }
+  for (const std::string& v : args.all("vline")) {
+    const std::size_t eq = v.find('=');
+    const std::string num = v.substr(0, eq);
+    ChartVline line;
+    if (!text::parse_real(num.c_str(), &line.x) || !std::isfinite(line.x)) {
+      return Status::error(Code::invalid_argument, "--vline",
+                           "'%s' is not X or X=LABEL with X a finite number", v.c_str());
+    }
+    line.label = eq == std::string::npos ? num : v.substr(eq + 1);
+    o->vlines.push_back(line);
   }
   MIMKIT_TRY(args.get_choice("format", "svg", {"svg", "table", "markdown", "csv"}, &o->format));
   o->table = args.has("table");
@@ -260,7 +275,7 @@ int cmd_plot(int argc, char** argv) {
   Args args;
   if (int code = report(args.parse(argc, argv, 3,
                                    {"x", "y", "group", "where", "title", "xlabel", "ylabel", "out",
-                                    "success", "fit", "format"},
+                                    "success", "fit", "format", "vline"},
                                    {"logx", "logy", "force", "table", "help"}))) {
     return code;
   }
@@ -285,6 +300,7 @@ int cmd_plot(int argc, char** argv) {
   chart.logy = args.has("logy");
   chart.trace = o.trace;
   chart.diverged = c.diverged;
+  chart.vlines = o.vlines;
   if (o.has_success) chart.success = o.success.text();
   args.get_string("title", o.path, &chart.title);
   args.get_string("xlabel", o.xkey, &chart.xlabel);

@@ -46,7 +46,8 @@ struct Options {
   bool has_success = false;
   Condition success;
   bool fit = false;
-  bool table = false;  // --table: the table on stdout besides the SVG
+  bool table = false;              // --table: the table on stdout besides the SVG
+  std::vector<ChartVline> vlines;  // --vline X[=LABEL]
 };
 
 /// What the runs of one series say at one x.

@@ -77,6 +77,7 @@ void x_range(const Chart& c, double margin, double* lo, double* hi) {
   for (const ChartSeries& s : c.series) {
     for (const ChartPoint& p : s.points) include(p.x, c.logx, lo, hi);
   }
+  for (const ChartVline& v : c.vlines) include(v.x, c.logx, lo, hi);
   pad_range(c.logx, lo, hi);
   const double t = margin / (kPlotWidth - 2 * margin);
   if (c.logx) {
@@ -333,6 +334,19 @@ std::string render_svg(const Chart& c) {
   s += text(mid, height - 22, c.xlabel, " text-anchor=\"middle\"");
   s += "<text transform=\"translate(22," + fmt("%.1f", (kTop + main_bottom) / 2) +
        ") rotate(-90)\" text-anchor=\"middle\">" + escape(c.ylabel) + "</text>\n";
+  // Reference lines under the data, labelled at the top (staggered so that close ones stay
+  // readable).
+  for (std::size_t k = 0; k < c.vlines.size(); ++k) {
+    const ChartVline& v = c.vlines[k];
+    if (!x.shows(v.x)) continue;
+    const std::string px = fmt("%.2f", x.map(v.x));
+    s += "<line class=\"vline\"" + attr("x1", px) + attr("x2", px) + attr("y1", fmt("%.1f", kTop)) +
+         attr("y2", fmt("%.1f", lowest)) + attr("stroke", kGrey) + attr("stroke-width", "1") +
+         attr("stroke-dasharray", "6,4") + attr("data-x", exact(v.x)) +
+         attr("data-label", escape(v.label)) + "/>\n";
+    s += text(x.map(v.x) + 3, kTop + 12 + 14 * static_cast<double>(k % 3), v.label,
+              " class=\"vline-label\" font-size=\"11\" fill=\"" + std::string(kGrey) + "\"");
+  }
   for (std::size_t i = 0; i < n; ++i) {
     const ChartSeries& se = c.series[i];
     const std::string colour = colour_of(se.colour), name = escape(se.name);

@@ -52,6 +52,12 @@ struct ChartSeries {
   std::size_t diverged_unplaced = 0;
 };
 
+/// A vertical reference line across the panels at x (a predicted threshold), with a label.
+struct ChartVline {
+  double x = 0;
+  std::string label;
+};
+
 struct Chart {
   std::string title, xlabel, ylabel;
   bool logx = false, logy = false;
@@ -65,6 +71,7 @@ struct Chart {
   /// Legend by key: when style_names is not empty, colour i is labelled colour_names[i] and
   /// style j style_names[j]; otherwise every series is listed with its own colour and style.
   std::vector<std::string> colour_names, style_names;
+  std::vector<ChartVline> vlines;  ///< drawn grey and dashed, labelled at the top
 };
 
 /// The chart as a self-contained SVG document (560 units high, 710 with the success panel; the
@@ -76,6 +83,7 @@ struct Chart {
 ///   polyline.fit  data-slope data-intercept data-slope-se data-n
 ///   .diverged     data-x data-count data-series                (x marks at the panel's top)
 ///   .success      data-x data-success data-k data-count data-series, with a <title>
+///   line.vline    data-x data-label                            (reference lines)
 ///   text.legend-entry, text.note
 std::string render_svg(const Chart& chart);
 
