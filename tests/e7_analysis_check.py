@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""scripts/e7-analysis on a synthetic sweep whose answers are known in closed form: the median
+cosine is linear in log alpha, so the crossing of a level is exact; the crossings per d follow
+a + b d^(-1/3) exactly, so the extrapolation must return a; the theory columns must be what
+`mimkit theory` prints. usage: e7_analysis_check.py [wrapper ...] path/to/mimkit"""
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "e7-analysis")
+mimkit = sys.argv[1:]
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+# Crossing of 0.3 at d: x(d) = 1.5 + 4 d^(-1/3). The network's median cosine is
+# 0.3 + 0.25 log(alpha / x(d)) (seeds spread symmetrically around it, so the median is exact);
+# S_T never reaches the level.
+alphas = [0.5 * 2 ** (k / 2) for k in range(9)]
+with tempfile.TemporaryDirectory() as tmp:
+    sweep = os.path.join(tmp, "e7.jsonl")
+    with open(sweep, "w") as f:
+        for d in (256, 1024, 4096):
+            x = 1.5 + 4 * d ** (-1.0 / 3)
+            for a in alphas:
+                for s, off in enumerate((-0.05, 0.0, 0.05)):
+                    cos = 0.3 + 0.25 * math.log(a / x) + off
+                    f.write(json.dumps({
+                        "grid": {"d": d, "alpha": a, "seed": s},
+                        "config": {"link": "z1*z2", "r": 2, "loss": "huber", "huber_delta": 1,
+                                   "d": d},
+                        "phase1": {"min_cosine": cos}, "spectral": {"min_cosine": 0.01}}) + "\n")
+    r = subprocess.run([sys.executable, SCRIPT, sweep, "--mimkit", " ".join(mimkit),
+                        "--boot", "50"], capture_output=True, text=True)
+    check(r.returncode == 0, "e7-analysis runs: %s" % r.stderr.strip())
+    rows = [l for l in r.stdout.splitlines() if l.startswith("| z1*z2")]
+    check(len(rows) == 2, "one row per estimator: %d" % len(rows))
+    if len(rows) == 2:
+        net = [c.strip() for c in rows[0].split("|")[1:-1]]
+        st = [c.strip() for c in rows[1].split("|")[1:-1]]
+        check(net[2] == "network" and st[2] == "S_T", "rows are the network then S_T")
+        for d in (256, 1024, 4096):
+            want = "d=%d: %.3g [" % (d, 1.5 + 4 * d ** (-1.0 / 3))
+            check(want in net[3], "the crossing at d=%d is exact: %s in %s" % (d, want, net[3]))
+        check(net[4].startswith("1.5 "), "the extrapolation returns a = 1.5: %s" % net[4])
+        check(st[3].count("> ") == 3 and st[4] == "-",
+              "an estimator that never crosses is '> max' per d and has no extrapolation: %s"
+              % st[3:5])
+        th = json.loads(subprocess.run(mimkit + ["theory", "--link", "z1*z2", "--T", "huber",
+                                                 "--json"], capture_output=True,
+                                       text=True).stdout)
+        alpha_c = max(d["alpha_c"] for d in th["directions"])
+        check(net[6] == "%.3g" % alpha_c and net[7] == "%.3g" % th["alpha_opt"],
+              "alpha_c and alpha_opt are the theory's: %s %s vs %.3g %.3g" %
+              (net[6], net[7], alpha_c, th["alpha_opt"]))
+        tx = float(net[5])
+        check(alpha_c < tx < 2 * alpha_c, "the theory's crossing lies above alpha_c: %s" % tx)
+sys.exit(1 if failures else 0)
