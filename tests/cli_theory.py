@@ -51,7 +51,7 @@ check(p.returncode == 0 and "2.93312" in p.stdout and "alpha_opt" in p.stdout,
 # under qemu (checked on x86-64 and aarch64). A change here is a change of the algorithm.
 p = run("--link", "z1*z2", "--T", "clip", "--json")
 check(hashlib.sha256(p.stdout.encode()).hexdigest() ==
-      "19c1bec4df7ec70b16ca272e8434fab7a57579d16d938519260948a714f1c33c",
+      "aec76b0a03ac02e4415ce2a489213ca95bebc16dccde389e54a5ce2a5f38127a",
       "golden digest of theory --link z1*z2 --T clip --json")
 
 # --jsonl: one line per alpha, keyed like a sweep's lines (grid.alpha, grid.loss, d) for mimkit plot.
@@ -61,6 +61,27 @@ check(len(lines) == 2 and lines[1]["grid"] == {"alpha": 8, "loss": "absolute", "
       "--jsonl: one line per alpha with grid.alpha, grid.loss and d = infinity")
 check(lines[0]["theory"]["min_cosine"] == 0 and abs(lines[1]["theory"]["min_cosine"] - 0.79588) < 1e-4,
       "--jsonl: theory.min_cosine 0 below alpha_c, 0.79588 at alpha = 8")
+
+# What phase 1 can grow (section 9.6): with mean(T) = 0 and pure power iteration it is S_T's
+# selection, from alpha_c; for E1's link with T = sign (mean -0.28) u1 only from alpha = 43.8,
+# the threshold tests/test_theory.cpp checks against runs.
+check(all(abs(d["alpha_phase1"] - 2.933124047594479) < 1e-4 for d in doc["directions"])
+      if "alpha_phase1" in doc["directions"][0] else False,
+      "z1*z2, sign: phase 1 grows each direction from alpha_c")
+check(lines[1]["theory"]["phase1_min_cosine"] == lines[1]["theory"]["min_cosine"] and
+      lines[0]["theory"]["phase1_min_cosine"] == 0 and
+      all(r > 1 for r in lines[1]["theory"]["phase1_rate"]),
+      "--jsonl: phase1_min_cosine and rates > 1 above alpha_c")
+p = run("--link", "he2(z1)+0.5*he2(z2)", "--T", "absolute", "--alpha", "16,64", "--json")
+doc = json.loads(p.stdout)
+d0 = doc["directions"][0]
+check(abs(d0["alpha_phase1"] - 43.84) < 0.01 and d0["alpha_c"] < 1.5,
+      "E1's link, sign: u1 grows in phase 1 from 43.84 (S_T: from 1.41): %s" % d0["alpha_phase1"])
+check(doc["curve"][0]["phase1_rate"][0] < 1 < doc["curve"][1]["phase1_rate"][0] and
+      doc["curve"][1]["phase1_min_cosine"] == 0,
+      "rate below 1 at alpha = 16, above at 64; u2 does not grow, so the smallest cosine is 0")
+p = run("--link", "he2(z1)+0.5*he2(z2)", "--T", "absolute", "--eta1", "0.5", "--json")
+check(json.loads(p.stdout)["eta1"] == 0.5, "--eta1 is used and echoed")
 
 # Unbounded T: thresholds are not predicted, and JSON says so with null.
 p = run("--link", "z1*z2", "--T", "y", "--json", "--alpha", "4")
@@ -92,6 +113,9 @@ for args, fragments in [
     (["--r", "9"], ["--r", "9"]),
     (["--link", "z3", "--r", "2"], ["z3", "exceeds r = 2"]),
     (["--nodes", "7"], ["nodes", "even"]),
+    (["--eta1", "0"], ["--eta1", "allowed"]),
+    (["--beta1", "-1"], ["--beta1", "allowed"]),
+    (["--phase1", "--eta1", "1"], ["--phase1", "--eta1"]),
     (["--link", "sqrt(z1)"], ["link", "not finite"]),
     (["--phase1", "--link", "z1"], ["--phase1", "--link"]),
     (["--set", "d=4"], ["--phase1", "--set"]),

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "mimkit/mimkit.hpp"
@@ -355,6 +356,112 @@ TEST_CASE("bad configurations and links are Status errors") {
   CHECK(parse_transform("huber", "T", &T).ok());
   CHECK(T == Transform::clip);
   CHECK(std::strcmp(parse_transform("sgn", "--T", &T).field(), "--T") == 0);
+}
+
+TEST_CASE("phase-1 growth is the shifted spectrum seen through one step of each sign") {
+  // Hand-computed: bulk [-1, 0.5], outlier 0.9, mean(T) = -0.3, so S_T + mean(T) I has its bulk
+  // on [-1.3, 0.2] and the outlier at 0.6.
+  TheorySummary s;
+  s.r = 1;
+  s.mean_T = -0.3;
+  s.dir[0].side = 1;
+  s.dir[0].predicted = true;
+  SpectralPrediction p;
+  p.bulk_top = 0.5;
+  p.bulk_bottom = -1;
+  p.outlier[0] = 0.9;
+  Phase1Growth g;
+  // eta1 beta1 = 1: |g_s(l)| = |l| for both s, so the rate is 0.6 / 1.3.
+  REQUIRE(phase1_growth(s, p, 1, 1, &g).ok());
+  CHECK(g.rate[0] == doctest::Approx(0.6 / 1.3).epsilon(1e-14));
+  CHECK_FALSE(g.grows[0]);
+  // eta1 = 0.5, beta1 = 1: g_s(l) = 0.5 + s l / 2. s = +1: 0.8 against max(0.15, 0.6);
+  // s = -1: 0.2 against max(1.15, 0.4). The better is s = +1.
+  REQUIRE(phase1_growth(s, p, 0.5, 1, &g).ok());
+  CHECK(g.rate[0] == doctest::Approx(0.8 / 0.6).epsilon(1e-14));
+  CHECK(g.grows[0]);
+  p.outlier[0] = NAN;  // no outlier
+  REQUIRE(phase1_growth(s, p, 1, 1, &g).ok());
+  CHECK(g.rate[0] == 0);
+  p.outlier[0] = 0.9;
+  p.bulk_top = INFINITY;  // T unbounded above: no edge, nothing predicted
+  REQUIRE(phase1_growth(s, p, 1, 1, &g).ok());
+  CHECK(std::isnan(g.rate[0]));
+  CHECK(phase1_growth(s, p, 0, 1, &g).field() == std::string("eta1"));
+  CHECK(phase1_growth(s, p, 1, -1, &g).field() == std::string("beta1"));
+}
+
+TEST_CASE("with mean(T) = 0 and eta1 beta1 = 1 phase 1 grows what S_T keeps, from alpha_c") {
+  Theory t("z1*z2", config(2, Transform::sign));
+  REQUIRE(t.status.ok());
+  REQUIRE(std::fabs(t.summary().mean_T) < 1e-12);
+  for (double alpha : {1.0, 2.5, 3.0, 8.0}) {
+    CAPTURE(alpha);
+    const SpectralPrediction p = t.at(alpha);
+    Phase1Growth g;
+    REQUIRE(phase1_growth(t.summary(), p, 1, 1, &g).ok());
+    for (std::size_t k = 0; k < 2; ++k) CHECK(g.grows[k] == p.selected_by_abs[k]);
+  }
+  for (std::size_t k = 0; k < 2; ++k) {
+    double from = 0;
+    REQUIRE(phase1_growth_threshold(t.theory, k, 1, 1, &from).ok());
+    CHECK(from == doctest::Approx(t.summary().dir[k].alpha_c).epsilon(1e-4));
+  }
+}
+
+TEST_CASE("the phase-1 threshold separates alphas that grow from alphas that do not") {
+  // E1's link with T = sign: mean(T) = -0.28 moves the bulk's bottom edge past u1's outlier,
+  // so phase 1 grows u1 only far above S_T's alpha_c (1.41).
+  Theory t("he2(z1) + 0.5*he2(z2)", config(2, Transform::sign));
+  REQUIRE(t.status.ok());
+  double from = 0;
+  REQUIRE(phase1_growth_threshold(t.theory, 0, 1, 1, &from).ok());
+  CHECK(from > 10 * t.summary().dir[0].alpha_c);
+  for (double f : {1 - 1e-4, 1 + 1e-4}) {
+    Phase1Growth g;
+    REQUIRE(phase1_growth(t.summary(), t.at(from * f), 1, 1, &g).ok());
+    CHECK(g.grows[0] == (f > 1));
+  }
+  CHECK(phase1_growth_threshold(t.theory, 2, 1, 1, &from).field() == std::string("k"));
+}
+
+TEST_CASE("the network finds u1 only where phase 1 is predicted to grow it" * kSimulation) {
+  // E1's link, absolute loss, pure power iteration: u1 grows from alpha = 43.8 (the test above);
+  // at alpha = 16 (rate 0.79 < 1) no seed finds it, at alpha = 128 (rate 1.25) every seed does,
+  // although S_T's threshold for u1 is 1.41. Measured at d = 256: per-direction cosines of u1
+  // 0.01-0.03 at 16 and 0.99 at 128 over three seeds.
+  Theory t("he2(z1) + 0.5*he2(z2)", config(2, Transform::sign));
+  REQUIRE(t.status.ok());
+  for (double alpha : {16.0, 128.0}) {
+    Phase1Growth g;
+    REQUIRE(phase1_growth(t.summary(), t.at(alpha), 1, 1, &g).ok());
+    for (std::uint64_t seed = 0; seed < 3; ++seed) {
+      CAPTURE(alpha);
+      CAPTURE(seed);
+      RunConfig c;
+      c.d = 256;
+      std::strcpy(c.link, "he2(z1) + 0.5*he2(z2)");
+      c.alpha = alpha;
+      c.seed = seed;
+      c.loss = Loss::absolute;
+      c.eta1 = 1;
+      c.beta1 = 1;
+      c.T1 = 12;
+      c.m = 64;
+      c.n2 = 64;
+      c.ntest = 64;
+      Execution exec;
+      exec.isa = isa_best();
+      exec.threads = 2;
+      Status st;
+      Arena arena = Arena::owned(plan<float>(c, exec.threads), &st);
+      Report report;
+      if (st.ok()) st = run<float>(c, exec, arena, &report);
+      REQUIRE(st.ok());
+      const double u1 = report.phase1.subspace.per_direction[0];
+      CHECK((g.grows[0] ? u1 > 0.9 : u1 < 0.2));
+    }
+  }
 }
 
 TEST_CASE("the theory is deterministic: the same summary bits from two inits") {

@@ -40,10 +40,15 @@ const char kTheoryHelp[] =
     "  --alpha LIST    v1,v2,... or lo:hi:count or lo:hi:count:log (default 0.25:16:9:log)\n"
     "  --nodes Q       quadrature nodes per dimension, even, 4..512 (default: the most that fit\n"
     "                  2^20 nodes)\n"
+    "  --eta1 E, --beta1 B  phase 1's step and weight decay (default 1 and 1: pure power\n"
+    "                  iteration) for what phase 1 can grow (section 9.6): per direction the\n"
+    "                  alpha from which a small-weight step grows it faster than S_T's bulk,\n"
+    "                  both shifted by E[T], and per alpha that rate\n"
     "  --json          one JSON object (non-finite numbers as null) instead of text\n"
     "  --jsonl         one JSON line per alpha: grid {alpha, d = infinity, and loss when T is\n"
     "                  a loss's T},\n"
-    "                  theory {min_cosine, cosines, overlap, outlier, bulk_top, bulk_bottom}.\n"
+    "                  theory {min_cosine, cosines, overlap, outlier, bulk_top, bulk_bottom,\n"
+    "                  phase1_rate, phase1_min_cosine}.\n"
     "                  Appended to a sweep's JSONL, mimkit plot --y\n"
     "                  spectral.min_cosine,theory.min_cosine draws prediction and measurement\n"
     "  --phase1        the n1 = infinity dynamics of phase 1 for the run configuration given by\n"
@@ -132,6 +137,9 @@ int spectral(const Args& args) {
   c.nodes = nodes;
   if (int code = report(args.get_double("delta", 1.0, 1e-300, 1e300, &c.delta))) return code;
   if (int code = report(args.get_double("noise", 0.0, 0.0, 1e300, &c.noise))) return code;
+  double eta1 = 1, beta1 = 1;
+  if (int code = report(args.get_double("eta1", 1.0, 1e-300, 1e300, &eta1))) return code;
+  if (int code = report(args.get_double("beta1", 1.0, 0.0, 1e300, &beta1))) return code;
   if (int code = report(parse_transform(t_name.c_str(), "--T", &c.T))) return code;
   std::vector<double> alphas;
   if (int code = report(parse_alphas(alpha_text, &alphas))) return code;
@@ -145,8 +153,26 @@ int spectral(const Args& args) {
   if (int code = report(theory.init(link, c, arena))) return code;
   const TheorySummary& s = theory.summary();
   std::vector<SpectralPrediction> curve(alphas.size());
+  std::vector<Phase1Growth> growth(alphas.size());
+  // The smallest cosine if phase 1 ended on exactly the outliers it grows (0 as soon as one
+  // direction does not grow; NaN where not predicted).
+  std::vector<double> growth_cos(alphas.size());
   for (std::size_t i = 0; i < alphas.size(); ++i) {
     if (int code = report(theory.predict(alphas[i], &curve[i]))) return code;
+    if (int code = report(phase1_growth(s, curve[i], eta1, beta1, &growth[i]))) return code;
+    double lowest = INFINITY;
+    for (std::size_t k = 0; k < c.r; ++k) {
+      const double v = growth[i].grows[k] ? std::sqrt(curve[i].overlap[k]) : 0;
+      lowest = std::isnan(growth[i].rate[k]) || std::isnan(v) ? NAN : std::fmin(lowest, v);
+      if (std::isnan(lowest)) break;
+    }
+    growth_cos[i] = lowest;
+  }
+  double grow_from[kTheoryMaxR];
+  for (std::size_t k = 0; k < c.r; ++k) {
+    if (int code = report(phase1_growth_threshold(theory, k, eta1, beta1, &grow_from[k]))) {
+      return code;
+    }
   }
 
   if (args.has("jsonl")) {
@@ -156,16 +182,19 @@ int spectral(const Args& args) {
                        : c.T == Transform::sign ? ", \"loss\": \"absolute\""
                        : c.T == Transform::clip ? ", \"loss\": \"huber\""
                                                 : "";
-    for (const SpectralPrediction& p : curve) {
+    for (std::size_t i = 0; i < curve.size(); ++i) {
+      const SpectralPrediction& p = curve[i];
       std::printf(
           "{\"grid\": {\"alpha\": %s%s, \"d\": \"infinity\"}, \"link\": \"%s\", \"T\": "
           "\"%s\", \"theory\": "
           "{\"min_cosine\": %s, \"cosines\": %s, \"overlap\": %s, \"outlier\": %s, "
-          "\"bulk_top\": %s, \"bulk_bottom\": %s}}\n",
+          "\"bulk_top\": %s, \"bulk_bottom\": %s, \"phase1_rate\": %s, "
+          "\"phase1_min_cosine\": %s}}\n",
           num(p.alpha).c_str(), loss, spec.c_str(), transform_name(c.T),
           num(p.cosines[c.r - 1]).c_str(), array(p.cosines, c.r).c_str(),
           array(p.overlap, c.r).c_str(), array(p.outlier, c.r).c_str(), num(p.bulk_top).c_str(),
-          num(p.bulk_bottom).c_str());
+          num(p.bulk_bottom).c_str(), array(growth[i].rate, c.r).c_str(),
+          num(growth_cos[i]).c_str());
     }
     return kExitOk;
   }
@@ -189,9 +218,10 @@ int spectral(const Args& args) {
            ", \"predicted\": " + (d.predicted ? "true" : "false") +
            ", \"alpha_c\": " + num(d.alpha_c) + ", \"alpha_c_error\": " + num(d.alpha_c_error) +
            ", \"alpha_opt\": " + num(d.alpha_opt) +
-           ", \"alpha_opt_error\": " + num(d.alpha_opt_error) + "}";
+           ", \"alpha_opt_error\": " + num(d.alpha_opt_error) +
+           ", \"alpha_phase1\": " + num(grow_from[k]) + "}";
     }
-    o += "], \"curve\": [";
+    o += "], \"eta1\": " + num(eta1) + ", \"beta1\": " + num(beta1) + ", \"curve\": [";
     for (std::size_t i = 0; i < curve.size(); ++i) {
       const SpectralPrediction& p = curve[i];
       double kept[kTheoryMaxR];
@@ -201,7 +231,9 @@ int spectral(const Args& args) {
            ", \"outlier\": " + array(p.outlier, c.r) + ", \"overlap\": " + array(p.overlap, c.r) +
            ", \"overlap_error\": " + array(p.overlap_error, c.r) +
            ", \"selected_by_abs\": " + array(kept, c.r) +
-           ", \"cosines\": " + array(p.cosines, c.r) + "}";
+           ", \"cosines\": " + array(p.cosines, c.r) +
+           ", \"phase1_rate\": " + array(growth[i].rate, c.r) +
+           ", \"phase1_min_cosine\": " + num(growth_cos[i]) + "}";
     }
     std::printf("%s]}\n", o.c_str());
     return kExitOk;
@@ -216,8 +248,8 @@ int spectral(const Args& args) {
               s.inf_T, s.sup_T, s.fixed_eigenbasis ? "yes" : "no");
   std::printf("best threshold of any T (alpha_opt): %.6g (+- %.2g)\n\n", s.alpha_opt,
               s.alpha_opt_error);
-  std::printf("%-4s %-10s %-6s %-21s %-14s %s\n", "dir", "mu of M_T", "side", "alpha_c",
-              "alpha_opt", "v");
+  std::printf("%-4s %-10s %-6s %-21s %-14s %-14s %s\n", "dir", "mu of M_T", "side", "alpha_c",
+              "alpha_opt", "phase 1 from", "v");
   for (std::size_t k = 0; k < c.r; ++k) {
     const TheoryDirection& d = s.dir[k];
     char ac[48];
@@ -228,14 +260,24 @@ int spectral(const Args& args) {
     } else {
       std::snprintf(ac, sizeof ac, "%.6g (+- %.1g)", d.alpha_c, d.alpha_c_error);
     }
-    std::printf("%-4zu %+-10.6f %-6s %-21s %-14.6g (", k, d.mu, side_name(d.side), ac, d.alpha_opt);
+    char grow[32];
+    if (std::isnan(grow_from[k])) {
+      std::snprintf(grow, sizeof grow, "not predicted");
+    } else if (std::isinf(grow_from[k])) {
+      std::snprintf(grow, sizeof grow, "> 1e6");
+    } else {
+      std::snprintf(grow, sizeof grow, "%.6g", grow_from[k]);
+    }
+    std::printf("%-4zu %+-10.6f %-6s %-21s %-14.6g %-14s (", k, d.mu, side_name(d.side), ac,
+                d.alpha_opt, grow);
     for (std::size_t a = 0; a < c.r; ++a) std::printf("%s%+.4f", a ? ", " : "", d.v[a]);
     std::printf(")\n");
   }
   std::printf("\n%-9s %-22s", "alpha", "bulk of S_T");
   for (std::size_t k = 0; k < c.r; ++k) std::printf(" overlap_%zu outlier_%zu ", k, k);
-  std::printf(" cosines (what mimkit's estimator should report)\n");
-  for (const SpectralPrediction& p : curve) {
+  std::printf(" cosines (what mimkit's estimator should report)  phase-1 rates\n");
+  for (std::size_t i = 0; i < curve.size(); ++i) {
+    const SpectralPrediction& p = curve[i];
     char bulk[48];
     std::snprintf(bulk, sizeof bulk, "[%.4g, %.4g]", p.bulk_bottom, p.bulk_top);
     std::printf("%-9.4g %-22s", p.alpha, bulk);
@@ -250,11 +292,17 @@ int spectral(const Args& args) {
     }
     std::printf(" ");
     for (std::size_t k = 0; k < c.r; ++k) std::printf(" %.4f", p.cosines[k]);
+    std::printf(" ");
+    for (std::size_t k = 0; k < c.r; ++k) std::printf(" %.3f", growth[i].rate[k]);
     std::printf("\n");
   }
   std::printf(
       "(* an outlier inside |bulk edge|: the |eigenvalue| selection keeps a bulk edge "
-      "instead)\n");
+      "instead)\n"
+      "phase 1 (eta1 = %g, beta1 = %g): a small-weight step multiplies S_T + E[T] I; a "
+      "direction's rate is\nhow much faster than the bulk it grows per step (> 1: it can "
+      "dominate; section 9.6)\n",
+      eta1, beta1);
   return kExitOk;
 }
 
@@ -343,17 +391,18 @@ int phase1(const Args& args) {
 
 int cmd_theory(int argc, char** argv) {
   Args args;
-  Status st = args.parse(
-      argc, argv, 2,
-      {"link", "r", "T", "delta", "noise", "alpha", "nodes", "preset", "config", "set", "arch"},
-      {"help", "json", "jsonl", "phase1"});
+  Status st = args.parse(argc, argv, 2,
+                         {"link", "r", "T", "delta", "noise", "alpha", "nodes", "eta1", "beta1",
+                          "preset", "config", "set", "arch"},
+                         {"help", "json", "jsonl", "phase1"});
   if (!st.ok()) return report(st);
   if (args.has("help")) {
     std::fputs(kTheoryHelp, stdout);
     return kExitOk;
   }
   if (args.has("phase1")) {
-    for (const char* spectral_only : {"link", "r", "T", "delta", "noise", "alpha", "nodes"}) {
+    for (const char* spectral_only :
+         {"link", "r", "T", "delta", "noise", "alpha", "nodes", "eta1", "beta1"}) {
       if (args.has(spectral_only)) {
         return report(Status::error(Code::invalid_argument, "--phase1",
                                     "--%s does not apply to --phase1 (allowed: --preset, "
