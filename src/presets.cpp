@@ -57,10 +57,10 @@ const Preset kPresets[] = {
      "m = 64\nT1 = 600\ntrace_every = 5\nn2 = 2048\nntest = 2048\nnval = 2048\n",
      "d=128,256,512,1024;alpha=8,16,32;beta1=0.6,1", 6},
     {"e2-large",
-     "E2 at d = 2048 and 4096 (alpha = 8, beta1 in {0.6, 1}, T1 = 300, two seeds): the same "
-     "trace, to see whether the best T1 keeps its trend beyond e2's range.",
-     "alpha = 8\nm = 64\nT1 = 300\ntrace_every = 5\nn2 = 2048\nntest = 2048\nnval = 2048\n",
-     "d=2048,4096;beta1=0.6,1", 2},
+     "E2 at d = 2048 and 4096 (alpha in {8, 16}, beta1 in {0.6, 1}, T1 = 300, six seeds): the "
+     "same trace as e2, to see whether the best T1 keeps its trend beyond e2's range.",
+     "m = 64\nT1 = 300\ntrace_every = 5\nn2 = 2048\nntest = 2048\nnval = 2048\n",
+     "d=2048,4096;alpha=8,16;beta1=0.6,1", 6},
     {"e3-quick",
      "E3, the learning rate cannot be too small: smallest cosine after T1 = 40 steps versus eta1 "
      "at d = 128, alpha = 16.",
@@ -142,6 +142,16 @@ const Preset kPresets[] = {
      "r = 4\nlink = norm2\nm = 64\neta1 = 1\nbeta1 = 1\nT1 = 12\nspectral = true\n"
      "spectral_T = loss\nn2 = 1024\nntest = 1024\nmode = stream\n",
      "d=256,512,1024;alpha=0.25:64:17:log;loss=squared,absolute,huber", 5},
+    {"e7-e1-large",
+     "e7-e1 at d = 2048 and 4096 (the same settings; its lines join e7-e1's in the analysis).",
+     "link = he2(z1)+0.5*he2(z2)\nm = 64\neta1 = 1\nbeta1 = 1\nT1 = 12\nspectral = true\n"
+     "spectral_T = loss\nn2 = 1024\nntest = 1024\nmode = stream\n",
+     "d=2048,4096;alpha=0.25:16:13:log;loss=squared,absolute,huber", 5},
+    {"e7-norm2-large",
+     "e7-norm2 at d = 2048 (the same settings; its lines join e7-norm2's in the analysis).",
+     "r = 4\nlink = norm2\nm = 64\neta1 = 1\nbeta1 = 1\nT1 = 12\nspectral = true\n"
+     "spectral_T = loss\nn2 = 1024\nntest = 1024\nmode = stream\n",
+     "d=2048;alpha=0.25:64:17:log;loss=squared,absolute,huber", 5},
     {"e8-quick",
      "E8, hard links: sign(z1*z2) and relu(z1)+z2^2 at d = 128, alpha = 1..256; the network "
      "(three losses) and S_T with the loss's T or T = |y|. Both links are generic "
