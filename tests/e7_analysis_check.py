@@ -36,7 +36,7 @@ with tempfile.TemporaryDirectory() as tmp:
                     f.write(json.dumps({
                         "grid": {"d": d, "alpha": a, "seed": s},
                         "config": {"link": "z1*z2", "r": 2, "loss": "huber", "huber_delta": 1,
-                                   "d": d},
+                                   "d": d, "alpha": a, "eta1": 1, "beta1": 1, "T1": 12},
                         "phase1": {"min_cosine": cos}, "spectral": {"min_cosine": 0.01}}) + "\n")
     r = subprocess.run([sys.executable, SCRIPT, sweep, "--mimkit", " ".join(mimkit),
                         "--boot", "50"], capture_output=True, text=True)
@@ -63,4 +63,55 @@ with tempfile.TemporaryDirectory() as tmp:
               (net[6], net[7], alpha_c, th["alpha_opt"]))
         tx = float(net[5])
         check(alpha_c < tx < 2 * alpha_c, "the theory's crossing lies above alpha_c: %s" % tx)
+        check(net[8] == "%.3g" % alpha_c, "with mean(T) = 0, phase 1 grows from alpha_c: %s" % net[8])
+    # The gain table: T1 = 12 at eta1 = beta1 = 1; S_T (0.01) never reaches the level, so no run
+    # qualifies and the table is empty.
+    check(r.stdout.rstrip().endswith("|---|---|---|---|"), "no runs where S_T did not find span U")
+    # The gain table against an independent count: S_T from alpha = 2 at 0.9, or (seed 1) just
+    # above the network; the network as above; the rates come from mimkit theory itself.
+    def spectral(a, s, cos):
+        return 0.0 if a < 2 else (cos + 0.03 if s == 1 else 0.9)
+
+    with open(sweep, "w") as f:
+        for d in (256, 1024, 4096):
+            x = 1.5 + 4 * d ** (-1.0 / 3)
+            for a in alphas:
+                for s, off in enumerate((-0.05, 0.0, 0.05)):
+                    cos = 0.3 + 0.25 * math.log(a / x) + off
+                    f.write(json.dumps({
+                        "grid": {"d": d, "alpha": a, "seed": s},
+                        "config": {"link": "z1*z2", "r": 2, "loss": "huber", "huber_delta": 1,
+                                   "d": d, "alpha": a, "eta1": 1, "beta1": 1, "T1": 12},
+                        "phase1": {"min_cosine": cos},
+                        "spectral": {"min_cosine": spectral(a, s, cos)}}) + "\n")
+    th = json.loads(subprocess.run(
+        mimkit + ["theory", "--link", "z1*z2", "--T", "huber", "--alpha",
+                  ",".join(repr(a) for a in alphas), "--json"],
+        capture_output=True, text=True).stdout)
+    want = {}
+    for a, p in zip(alphas, th["curve"]):
+        if a < 2:
+            continue
+        g = min(p["phase1_rate"]) ** 12
+        b = next(i for i, hi in enumerate((1, 2, 4, 8, float("inf"))) if g < hi)
+        for d in (256, 1024, 4096):
+            x = 1.5 + 4 * d ** (-1.0 / 3)
+            for s, off in enumerate((-0.05, 0.0, 0.05)):
+                cos = 0.3 + 0.25 * math.log(a / x) + off
+                st = spectral(a, s, cos)
+                if st < 0.3:
+                    continue
+                diff = cos - st
+                n, k = want.get(b, (0, 0))
+                want[b] = (n + 1, k + (diff >= -0.05))
+    r = subprocess.run([sys.executable, SCRIPT, sweep, "--mimkit", " ".join(mimkit),
+                        "--boot", "10"], capture_output=True, text=True)
+    names = ["0-1", "1-2", "2-4", "4-8", "8-inf"]
+    got = {}
+    for l in r.stdout.splitlines():
+        cells = [c.strip() for c in l.split("|")[1:-1]]
+        if len(cells) == 4 and cells[0] in names:
+            got[names.index(cells[0])] = (int(cells[1]), int(cells[2].split()[0]))
+    check(got == want and len(want) >= 2, "gain bins: runs and runs within 0.05 as counted "
+          "here: %s vs %s" % (got, want))
 sys.exit(1 if failures else 0)
