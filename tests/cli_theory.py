@@ -80,8 +80,25 @@ check(abs(d0["alpha_phase1"] - 43.84) < 0.01 and d0["alpha_c"] < 1.5,
 check(doc["curve"][0]["phase1_rate"][0] < 1 < doc["curve"][1]["phase1_rate"][0] and
       doc["curve"][1]["phase1_min_cosine"] == 0,
       "rate below 1 at alpha = 16, above at 64; u2 does not grow, so the smallest cosine is 0")
-p = run("--link", "he2(z1)+0.5*he2(z2)", "--T", "absolute", "--eta1", "0.5", "--json")
-check(json.loads(p.stdout)["eta1"] == 0.5, "--eta1 is used and echoed")
+# With eta1 = 0.5, beta1 = 1 the rates are (0.5 + 0.5 |o + E[T]|) / (0.5 + 0.5 max |edge + E[T]|)
+# from the same curve; the threshold does not depend on the step.
+p = run("--link", "he2(z1)+0.5*he2(z2)", "--T", "absolute", "--alpha", "16,64", "--eta1",
+        "0.5", "--json")
+half = json.loads(p.stdout)
+ok = half["eta1"] == 0.5 and half["directions"][0]["alpha_phase1"] == d0["alpha_phase1"]
+for c in half["curve"]:
+    m = half["mean_T"]
+    edge = max(abs(c["bulk_top"] + m), abs(c["bulk_bottom"] + m))
+    for k in range(2):
+        want = (0.5 + 0.5 * abs(c["outlier"][k] + m)) / (0.5 + 0.5 * edge)
+        ok = ok and abs(c["phase1_rate"][k] - want) < 1e-12
+check(ok, "--eta1 0.5: rates from the closed form, the same threshold")
+p = run("--link", "he2(z1)+0.5*he2(z2)", "--T", "absolute", "--alpha", "4", "--json")
+check(abs(json.loads(p.stdout)["directions"][1]["alpha_phase1"] - 8757) < 1,
+      "u2 grows from about 8757")
+p = run("--link", "relu(z1)+z2^2", "--T", "absolute", "--alpha", "4", "--json")
+check([d["alpha_phase1"] for d in json.loads(p.stdout)["directions"]] == ["infinity"] * 2,
+      "T = sign(y) = 1 (y > 0): M_T = 0, no outlier ever: \"infinity\"")
 
 # Unbounded T: thresholds are not predicted, and JSON says so with null.
 p = run("--link", "z1*z2", "--T", "y", "--json", "--alpha", "4")

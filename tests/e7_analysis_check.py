@@ -36,7 +36,8 @@ with tempfile.TemporaryDirectory() as tmp:
                     f.write(json.dumps({
                         "grid": {"d": d, "alpha": a, "seed": s},
                         "config": {"link": "z1*z2", "r": 2, "loss": "huber", "huber_delta": 1,
-                                   "d": d, "alpha": a, "eta1": 1, "beta1": 1, "T1": 12},
+                                   "d": d, "alpha": a, "eta1": 1, "beta1": 1, "T1": 12,
+                                   "spectral_T": "loss"},
                         "phase1": {"min_cosine": cos}, "spectral": {"min_cosine": 0.01}}) + "\n")
     r = subprocess.run([sys.executable, SCRIPT, sweep, "--mimkit", " ".join(mimkit),
                         "--boot", "50"], capture_output=True, text=True)
@@ -81,7 +82,8 @@ with tempfile.TemporaryDirectory() as tmp:
                     f.write(json.dumps({
                         "grid": {"d": d, "alpha": a, "seed": s},
                         "config": {"link": "z1*z2", "r": 2, "loss": "huber", "huber_delta": 1,
-                                   "d": d, "alpha": a, "eta1": 1, "beta1": 1, "T1": 12},
+                                   "d": d, "alpha": a, "eta1": 1, "beta1": 1, "T1": 12,
+                                   "spectral_T": "loss"},
                         "phase1": {"min_cosine": cos},
                         "spectral": {"min_cosine": spectral(a, s, cos)}}) + "\n")
     th = json.loads(subprocess.run(

@@ -358,7 +358,7 @@ TEST_CASE("bad configurations and links are Status errors") {
   CHECK(std::strcmp(parse_transform("sgn", "--T", &T).field(), "--T") == 0);
 }
 
-TEST_CASE("phase-1 growth is the shifted spectrum seen through one step of each sign") {
+TEST_CASE("phase-1 growth compares a direction's best units with the bulk's fastest") {
   // Hand-computed: bulk [-1, 0.5], outlier 0.9, mean(T) = -0.3, so S_T + mean(T) I has its bulk
   // on [-1.3, 0.2] and the outlier at 0.6.
   TheorySummary s;
@@ -375,16 +375,32 @@ TEST_CASE("phase-1 growth is the shifted spectrum seen through one step of each 
   REQUIRE(phase1_growth(s, p, 1, 1, &g).ok());
   CHECK(g.rate[0] == doctest::Approx(0.6 / 1.3).epsilon(1e-14));
   CHECK_FALSE(g.grows[0]);
-  // eta1 = 0.5, beta1 = 1: g_s(l) = 0.5 + s l / 2. s = +1: 0.8 against max(0.15, 0.6);
-  // s = -1: 0.2 against max(1.15, 0.4). The better is s = +1.
+  // eta1 = 0.5, beta1 = 1: g_s(l) = 0.5 + s l / 2. The outlier's best units (s = +1) grow by
+  // 0.8, but the a = -1 units grow along the bottom edge by 0.5 + 0.65 = 1.15, and those set W's
+  // top directions: rate 0.8 / 1.15. (Within the a = +1 units alone it would win, 0.8 / 0.6.)
   REQUIRE(phase1_growth(s, p, 0.5, 1, &g).ok());
-  CHECK(g.rate[0] == doctest::Approx(0.8 / 0.6).epsilon(1e-14));
+  CHECK(g.rate[0] == doctest::Approx(0.8 / 1.15).epsilon(1e-14));
+  CHECK_FALSE(g.grows[0]);
+  // A direction below the bulk (side -1): outlier -1.5 with mean(T) = 0.2 sits at -1.3 against
+  // edges -0.8 and 0.7; its a = -1 units grow by 0.5 + 0.65 against the bulk's 0.5 + 0.4.
+  s.mean_T = 0.2;
+  s.dir[0].side = -1;
+  p.outlier[0] = -1.5;
+  REQUIRE(phase1_growth(s, p, 0.5, 1, &g).ok());
+  CHECK(g.rate[0] == doctest::Approx(1.15 / 0.9).epsilon(1e-14));
   CHECK(g.grows[0]);
   p.outlier[0] = NAN;  // no outlier
   REQUIRE(phase1_growth(s, p, 1, 1, &g).ok());
   CHECK(g.rate[0] == 0);
-  p.outlier[0] = 0.9;
+  p.outlier[0] = -1.5;
+  s.dir[0].predicted = false;  // the outlier's side of T is unbounded
+  REQUIRE(phase1_growth(s, p, 1, 1, &g).ok());
+  CHECK(std::isnan(g.rate[0]));
+  s.dir[0].predicted = true;
   p.bulk_top = INFINITY;  // T unbounded above: no edge, nothing predicted
+  REQUIRE(phase1_growth(s, p, 1, 1, &g).ok());
+  CHECK(std::isnan(g.rate[0]));
+  s.dir[0].side = 0;  // mu = 0: still NaN, the bulk is not predicted
   REQUIRE(phase1_growth(s, p, 1, 1, &g).ok());
   CHECK(std::isnan(g.rate[0]));
   CHECK(phase1_growth(s, p, 0, 1, &g).field() == std::string("eta1"));
@@ -404,7 +420,7 @@ TEST_CASE("with mean(T) = 0 and eta1 beta1 = 1 phase 1 grows what S_T keeps, fro
   }
   for (std::size_t k = 0; k < 2; ++k) {
     double from = 0;
-    REQUIRE(phase1_growth_threshold(t.theory, k, 1, 1, &from).ok());
+    REQUIRE(phase1_growth_threshold(t.theory, k, &from).ok());
     CHECK(from == doctest::Approx(t.summary().dir[k].alpha_c).epsilon(1e-4));
   }
 }
@@ -415,37 +431,42 @@ TEST_CASE("the phase-1 threshold separates alphas that grow from alphas that do 
   Theory t("he2(z1) + 0.5*he2(z2)", config(2, Transform::sign));
   REQUIRE(t.status.ok());
   double from = 0;
-  REQUIRE(phase1_growth_threshold(t.theory, 0, 1, 1, &from).ok());
+  REQUIRE(phase1_growth_threshold(t.theory, 0, &from).ok());
   CHECK(from > 10 * t.summary().dir[0].alpha_c);
   for (double f : {1 - 1e-4, 1 + 1e-4}) {
     Phase1Growth g;
     REQUIRE(phase1_growth(t.summary(), t.at(from * f), 1, 1, &g).ok());
     CHECK(g.grows[0] == (f > 1));
   }
-  CHECK(phase1_growth_threshold(t.theory, 2, 1, 1, &from).field() == std::string("k"));
+  CHECK(phase1_growth_threshold(t.theory, 2, &from).field() == std::string("k"));
+  SpectralTheory uninitialised;
+  CHECK(phase1_growth_threshold(uninitialised, 0, &from).field() == std::string("theory"));
 }
 
 TEST_CASE("the network finds u1 only where phase 1 is predicted to grow it" * kSimulation) {
-  // E1's link, absolute loss, pure power iteration: u1 grows from alpha = 43.8 (the test above);
-  // at alpha = 16 (rate 0.79 < 1) no seed finds it, at alpha = 128 (rate 1.25) every seed does,
-  // although S_T's threshold for u1 is 1.41. Measured at d = 256: per-direction cosines of u1
-  // 0.01-0.03 at 16 and 0.99 at 128 over three seeds.
+  // E1's link, absolute loss: u1 grows from alpha = 43.8 (the test above), whatever eta1 and
+  // beta1. At alpha = 16 (pure power iteration: rate 0.79; eta1 = 0.5, beta1 = 1: the a = -1
+  // units' bottom edge outgrows u1's a = +1 units) no seed finds it, at alpha = 128 (rate 1.25)
+  // every seed does, although S_T's threshold for u1 is 1.41. Measured at d = 256 over three
+  // seeds: per-direction cosines of u1 0.01-0.03 at 16 (either setting) and 0.99 at 128.
   Theory t("he2(z1) + 0.5*he2(z2)", config(2, Transform::sign));
   REQUIRE(t.status.ok());
-  for (double alpha : {16.0, 128.0}) {
+  const struct { double alpha, eta1, beta1; } cases[] = {{16, 1, 1}, {16, 0.5, 1}, {128, 1, 1}};
+  for (const auto& k : cases) {
     Phase1Growth g;
-    REQUIRE(phase1_growth(t.summary(), t.at(alpha), 1, 1, &g).ok());
+    REQUIRE(phase1_growth(t.summary(), t.at(k.alpha), k.eta1, k.beta1, &g).ok());
     for (std::uint64_t seed = 0; seed < 3; ++seed) {
-      CAPTURE(alpha);
+      CAPTURE(k.alpha);
+      CAPTURE(k.eta1);
       CAPTURE(seed);
       RunConfig c;
       c.d = 256;
       std::strcpy(c.link, "he2(z1) + 0.5*he2(z2)");
-      c.alpha = alpha;
+      c.alpha = k.alpha;
       c.seed = seed;
       c.loss = Loss::absolute;
-      c.eta1 = 1;
-      c.beta1 = 1;
+      c.eta1 = k.eta1;
+      c.beta1 = k.beta1;
       c.T1 = 12;
       c.m = 64;
       c.n2 = 64;

@@ -158,15 +158,18 @@ class SpectralTheory {
 /// What phase 1 can grow at finite alpha (docs/ALGORITHM.md section 9.6). While the weights
 /// are small (sigma'(u) ~ u, f ~ 0) a step multiplies a unit with a_j = s (+1 or -1) by
 /// g_s(S_T + mean(T) I), g_s(l) = 1 - eta1 beta1 + s eta1 l: S_T's spectrum shifted by mean(T),
-/// the part of T that S_T subtracts and the network does not. A direction can come to dominate
-/// some units only if |g_s| at its outlier exceeds |g_s| at both shifted bulk edges.
+/// the part of T that S_T subtracts and the network does not. W's top singular directions are
+/// those of its fastest-growing units, of either sign, so a direction can come to dominate W
+/// only if it grows faster in its better units than the shifted bulk edges do in any unit.
 struct Phase1Growth {
-  /// Per direction (summary order): the best over s of |g_s(outlier + mean T)| divided by
-  /// max |g_s(edge + mean T)| over the two edges: how much faster than the bulk the direction
-  /// grows per step in the units that favour it. 0 without an outlier; NaN when not predicted
-  /// (a bulk edge or the outlier is not: T unbounded on that side).
+  /// Per direction (summary order): max over s of |g_s(outlier + mean T)| divided by the max of
+  /// |g_s(edge + mean T)| over both s and both edges, i.e. (|b| + eta1 |outlier + mean T|) /
+  /// (|b| + eta1 max |edge + mean T|) with b = 1 - eta1 beta1: how much faster than the bulk the
+  /// direction grows per step. 0 without an outlier; NaN when not predicted (a bulk edge or the
+  /// outlier is not: T unbounded on that side).
   double rate[kTheoryMaxR] = {};
-  bool grows[kTheoryMaxR] = {};  ///< rate > 1
+  /// rate > 1, i.e. |outlier + mean T| > |edge + mean T| for both edges, whatever eta1 and beta1.
+  bool grows[kTheoryMaxR] = {};
 };
 
 /// Phase1Growth of prediction p (of the theory with this summary) for a run's eta1 and beta1
@@ -174,12 +177,12 @@ struct Phase1Growth {
 Status phase1_growth(const TheorySummary& summary, const SpectralPrediction& p, double eta1,
                      double beta1, Phase1Growth* out) noexcept;
 
-/// The alpha above which direction k grows in phase 1 (Phase1Growth::grows) at every alpha up to
-/// 1e6: found on a log grid of 20 points per decade from 0.01 and refined by bisection to a
-/// relative 1e-6. +infinity if it does not grow at 1e6 (or never has an outlier), 0.01 if it
-/// grows on the whole grid, NaN if not predicted. About 200 predict() calls.
-Status phase1_growth_threshold(const SpectralTheory& theory, std::size_t k, double eta1,
-                               double beta1, double* alpha) noexcept;
+/// The alpha above which direction k grows in phase 1 (Phase1Growth::grows, which does not
+/// depend on eta1 and beta1) at every alpha up to 1e6: found on a log grid of 20 points per
+/// decade from 0.01 and refined by bisection to a relative 1e-6. +infinity if it does not grow at
+/// 1e6 (or never has an outlier); 0.01 if it grows on the whole grid (read: at most 0.01); NaN if
+/// not predicted. About 200 predict() calls. Code::invalid_argument before init() or for k >= r.
+Status phase1_growth_threshold(const SpectralTheory& theory, std::size_t k, double* alpha) noexcept;
 
 /// One step of the population dynamics of phase 1 (docs/ALGORITHM.md section 9.5).
 struct Phase1TheoryPoint {

@@ -40,11 +40,16 @@ const char kTheoryHelp[] =
     "  --alpha LIST    v1,v2,... or lo:hi:count or lo:hi:count:log (default 0.25:16:9:log)\n"
     "  --nodes Q       quadrature nodes per dimension, even, 4..512 (default: the most that fit\n"
     "                  2^20 nodes)\n"
-    "  --eta1 E, --beta1 B  phase 1's step and weight decay (default 1 and 1: pure power\n"
-    "                  iteration) for what phase 1 can grow (section 9.6): per direction the\n"
-    "                  alpha from which a small-weight step grows it faster than S_T's bulk,\n"
-    "                  both shifted by E[T], and per alpha that rate\n"
-    "  --json          one JSON object (non-finite numbers as null) instead of text\n"
+    "  --eta1 E, --beta1 B  phase 1's step and weight decay for what phase 1 can grow\n"
+    "                  (section 9.6): per alpha, how much faster than S_T's bulk (both shifted\n"
+    "                  by E[T]) a small-weight step grows each direction; per direction, the\n"
+    "                  alpha from which that rate exceeds 1 (which does not depend on E and B).\n"
+    "                  Default 1 and 1, pure power iteration as in the E7/E8 presets (mimkit\n"
+    "                  run's defaults are 0.5 and 0.8)\n"
+    "  --json          one JSON object instead of text: M_T, directions (alpha_c, alpha_opt,\n"
+    "                  alpha_phase1), eta1, beta1 and the curve (per alpha: bulk, outliers,\n"
+    "                  overlaps, cosines, phase1_rate, phase1_min_cosine); non-finite numbers\n"
+    "                  as null, except a threshold never reached: \"infinity\"\n"
     "  --jsonl         one JSON line per alpha: grid {alpha, d = infinity, and loss when T is\n"
     "                  a loss's T},\n"
     "                  theory {min_cosine, cosines, overlap, outlier, bulk_top, bulk_bottom,\n"
@@ -170,7 +175,7 @@ int spectral(const Args& args) {
   }
   double grow_from[kTheoryMaxR];
   for (std::size_t k = 0; k < c.r; ++k) {
-    if (int code = report(phase1_growth_threshold(theory, k, eta1, beta1, &grow_from[k]))) {
+    if (int code = report(phase1_growth_threshold(theory, k, &grow_from[k]))) {
       return code;
     }
   }
@@ -218,8 +223,8 @@ int spectral(const Args& args) {
            ", \"predicted\": " + (d.predicted ? "true" : "false") +
            ", \"alpha_c\": " + num(d.alpha_c) + ", \"alpha_c_error\": " + num(d.alpha_c_error) +
            ", \"alpha_opt\": " + num(d.alpha_opt) +
-           ", \"alpha_opt_error\": " + num(d.alpha_opt_error) +
-           ", \"alpha_phase1\": " + num(grow_from[k]) + "}";
+           ", \"alpha_opt_error\": " + num(d.alpha_opt_error) + ", \"alpha_phase1\": " +
+           (std::isinf(grow_from[k]) ? std::string("\"infinity\"") : num(grow_from[k])) + "}";
     }
     o += "], \"eta1\": " + num(eta1) + ", \"beta1\": " + num(beta1) + ", \"curve\": [";
     for (std::size_t i = 0; i < curve.size(); ++i) {
@@ -265,6 +270,8 @@ int spectral(const Args& args) {
       std::snprintf(grow, sizeof grow, "not predicted");
     } else if (std::isinf(grow_from[k])) {
       std::snprintf(grow, sizeof grow, "> 1e6");
+    } else if (grow_from[k] <= 0.01) {
+      std::snprintf(grow, sizeof grow, "<= 0.01");
     } else {
       std::snprintf(grow, sizeof grow, "%.6g", grow_from[k]);
     }
