@@ -25,20 +25,31 @@ def check(cond, what):
 # 0.3 + 0.25 log(alpha / x(d)) (seeds spread symmetrically around it, so the median is exact);
 # S_T never reaches the level.
 alphas = [0.5 * 2 ** (k / 2) for k in range(9)]
-with tempfile.TemporaryDirectory() as tmp:
-    sweep = os.path.join(tmp, "e7.jsonl")
-    with open(sweep, "w") as f:
+
+
+def network(d, a, off):
+    return 0.3 + 0.25 * math.log(a / (1.5 + 4 * d ** (-1.0 / 3))) + off
+
+
+def write_sweep(path, spectral):
+    """Three seeds at offsets -0.05, 0, 0.05 around the network's median; S_T from spectral(alpha,
+    seed, network's cosine)."""
+    with open(path, "w") as f:
         for d in (256, 1024, 4096):
-            x = 1.5 + 4 * d ** (-1.0 / 3)
             for a in alphas:
                 for s, off in enumerate((-0.05, 0.0, 0.05)):
-                    cos = 0.3 + 0.25 * math.log(a / x) + off
+                    cos = network(d, a, off)
                     f.write(json.dumps({
                         "grid": {"d": d, "alpha": a, "seed": s},
                         "config": {"link": "z1*z2", "r": 2, "loss": "huber", "huber_delta": 1,
                                    "d": d, "alpha": a, "eta1": 1, "beta1": 1, "T1": 12,
                                    "spectral_T": "loss"},
-                        "phase1": {"min_cosine": cos}, "spectral": {"min_cosine": 0.01}}) + "\n")
+                        "phase1": {"min_cosine": cos},
+                        "spectral": {"min_cosine": spectral(a, s, cos)}}) + "\n")
+
+with tempfile.TemporaryDirectory() as tmp:
+    sweep = os.path.join(tmp, "e7.jsonl")
+    write_sweep(sweep, lambda a, s, cos: 0.01)
     r = subprocess.run([sys.executable, SCRIPT, sweep, "--mimkit", " ".join(mimkit),
                         "--boot", "50"], capture_output=True, text=True)
     check(r.returncode == 0, "e7-analysis runs: %s" % r.stderr.strip())
@@ -73,19 +84,7 @@ with tempfile.TemporaryDirectory() as tmp:
     def spectral(a, s, cos):
         return 0.0 if a < 2 else (cos + 0.03 if s == 1 else 0.9)
 
-    with open(sweep, "w") as f:
-        for d in (256, 1024, 4096):
-            x = 1.5 + 4 * d ** (-1.0 / 3)
-            for a in alphas:
-                for s, off in enumerate((-0.05, 0.0, 0.05)):
-                    cos = 0.3 + 0.25 * math.log(a / x) + off
-                    f.write(json.dumps({
-                        "grid": {"d": d, "alpha": a, "seed": s},
-                        "config": {"link": "z1*z2", "r": 2, "loss": "huber", "huber_delta": 1,
-                                   "d": d, "alpha": a, "eta1": 1, "beta1": 1, "T1": 12,
-                                   "spectral_T": "loss"},
-                        "phase1": {"min_cosine": cos},
-                        "spectral": {"min_cosine": spectral(a, s, cos)}}) + "\n")
+    write_sweep(sweep, spectral)
     th = json.loads(subprocess.run(
         mimkit + ["theory", "--link", "z1*z2", "--T", "huber", "--alpha",
                   ",".join(repr(a) for a in alphas), "--json"],
@@ -97,9 +96,8 @@ with tempfile.TemporaryDirectory() as tmp:
         g = min(p["phase1_rate"]) ** 12
         b = next(i for i, hi in enumerate((1, 2, 4, 8, float("inf"))) if g < hi)
         for d in (256, 1024, 4096):
-            x = 1.5 + 4 * d ** (-1.0 / 3)
             for s, off in enumerate((-0.05, 0.0, 0.05)):
-                cos = 0.3 + 0.25 * math.log(a / x) + off
+                cos = network(d, a, off)
                 st = spectral(a, s, cos)
                 if st < 0.3:
                     continue
