@@ -178,10 +178,10 @@ Status phase1_growth(const TheorySummary& summary, const SpectralPrediction& p, 
                      double beta1, Phase1Growth* out) noexcept;
 
 /// The alpha above which direction k grows in phase 1 (Phase1Growth::grows, which does not
-/// depend on eta1 and beta1) at every alpha up to 1e6: found on a log grid of 20 points per
+/// depend on eta1 and beta1) at every alpha up to 1e6: found on a log grid of 5 points per
 /// decade from 0.01 and refined by bisection to a relative 1e-6. +infinity if it does not grow at
 /// 1e6 (or never has an outlier); 0.01 if it grows on the whole grid (read: at most 0.01); NaN if
-/// not predicted. About 200 predict() calls. Code::invalid_argument before init() or for k >= r.
+/// not predicted. About 60 predict() calls. Code::invalid_argument before init() or for k >= r.
 Status phase1_growth_threshold(const SpectralTheory& theory, std::size_t k, double* alpha) noexcept;
 
 /// One step of the population dynamics of phase 1 (docs/ALGORITHM.md section 9.5).

@@ -173,8 +173,8 @@ int spectral(const Args& args) {
     }
     growth_cos[i] = lowest;
   }
-  double grow_from[kTheoryMaxR];
-  for (std::size_t k = 0; k < c.r; ++k) {
+  double grow_from[kTheoryMaxR] = {};
+  for (std::size_t k = 0; k < c.r && !args.has("jsonl"); ++k) {
     if (int code = report(phase1_growth_threshold(theory, k, &grow_from[k]))) {
       return code;
     }

@@ -70,10 +70,10 @@ Status phase1_growth_threshold(const SpectralTheory& theory, std::size_t k,
     *out = std::isnan(g.rate[k]) ? -1 : (g.grows[k] ? 1 : 0);
     return Status();
   };
-  // 20 points per decade from 0.01 to 1e6, by repeated multiplication (not pow, whose last bit
+  // 5 points per decade from 0.01 to 1e6, by repeated multiplication (not pow, whose last bit
   // may differ between C libraries: the answer must be the same bytes everywhere).
-  const double kStep = 1.1220184543019633;  // 10^(1/20)
-  constexpr int kPoints = 20 * 8;
+  const double kStep = 1.5848931924611136;  // 10^(1/5)
+  constexpr int kPoints = 5 * 8;
   double last_no = -1;  // largest grid alpha where it does not grow
   double a = 0.01;
   for (int i = 0; i <= kPoints; ++i, a *= kStep) {
