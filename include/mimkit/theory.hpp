@@ -170,6 +170,9 @@ struct Phase1Growth {
   double rate[kTheoryMaxR] = {};
   /// rate > 1, i.e. |outlier + mean T| > |edge + mean T| for both edges, whatever eta1 and beta1.
   bool grows[kTheoryMaxR] = {};
+  /// The smallest principal cosine if phase 1 ended on exactly the outliers it grows:
+  /// min over directions of sqrt(overlap) where grows, 0 where not; NaN if any rate is NaN.
+  double min_cosine = 0;
 };
 
 /// Phase1Growth of prediction p (of the theory with this summary) for a run's eta1 and beta1

@@ -159,19 +159,9 @@ int spectral(const Args& args) {
   const TheorySummary& s = theory.summary();
   std::vector<SpectralPrediction> curve(alphas.size());
   std::vector<Phase1Growth> growth(alphas.size());
-  // The smallest cosine if phase 1 ended on exactly the outliers it grows (0 as soon as one
-  // direction does not grow; NaN where not predicted).
-  std::vector<double> growth_cos(alphas.size());
   for (std::size_t i = 0; i < alphas.size(); ++i) {
     if (int code = report(theory.predict(alphas[i], &curve[i]))) return code;
     if (int code = report(phase1_growth(s, curve[i], eta1, beta1, &growth[i]))) return code;
-    double lowest = INFINITY;
-    for (std::size_t k = 0; k < c.r; ++k) {
-      const double v = growth[i].grows[k] ? std::sqrt(curve[i].overlap[k]) : 0;
-      lowest = std::isnan(growth[i].rate[k]) || std::isnan(v) ? NAN : std::fmin(lowest, v);
-      if (std::isnan(lowest)) break;
-    }
-    growth_cos[i] = lowest;
   }
   double grow_from[kTheoryMaxR] = {};
   for (std::size_t k = 0; k < c.r && !args.has("jsonl"); ++k) {
@@ -199,7 +189,7 @@ int spectral(const Args& args) {
           num(p.cosines[c.r - 1]).c_str(), array(p.cosines, c.r).c_str(),
           array(p.overlap, c.r).c_str(), array(p.outlier, c.r).c_str(), num(p.bulk_top).c_str(),
           num(p.bulk_bottom).c_str(), array(growth[i].rate, c.r).c_str(),
-          num(growth_cos[i]).c_str());
+          num(growth[i].min_cosine).c_str());
     }
     return kExitOk;
   }
@@ -238,7 +228,7 @@ int spectral(const Args& args) {
            ", \"selected_by_abs\": " + array(kept, c.r) +
            ", \"cosines\": " + array(p.cosines, c.r) +
            ", \"phase1_rate\": " + array(growth[i].rate, c.r) +
-           ", \"phase1_min_cosine\": " + num(growth_cos[i]) + "}";
+           ", \"phase1_min_cosine\": " + num(growth[i].min_cosine) + "}";
     }
     std::printf("%s]}\n", o.c_str());
     return kExitOk;

@@ -46,6 +46,15 @@ Status phase1_growth(const TheorySummary& summary, const SpectralPrediction& p, 
     g.rate[k] = bulk > 0 ? own / bulk : (own > 0 ? INFINITY : 0);
     g.grows[k] = g.rate[k] > 1;
   }
+  g.min_cosine = INFINITY;
+  for (std::size_t k = 0; k < summary.r; ++k) {
+    const double cos = g.grows[k] ? std::sqrt(p.overlap[k]) : 0;
+    if (std::isnan(g.rate[k]) || std::isnan(cos)) {
+      g.min_cosine = NAN;
+      break;
+    }
+    g.min_cosine = std::fmin(g.min_cosine, cos);
+  }
   *out = g;
   return Status();
 }
