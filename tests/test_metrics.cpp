@@ -10,6 +10,21 @@ using mimkit::SubspaceMetrics;
 
 namespace {
 
+// W = sum_p scale[p] L_p (x) Q_dir[p] (m x d), from rows of an m- and a d-dimensional basis: a
+// matrix with known singular values scale and right singular vectors Q_dir[p].
+std::vector<double> from_singular(const std::vector<double>& L, std::size_t m,
+                                  const std::vector<double>& Q, std::size_t d, const double* scale,
+                                  const std::size_t* dir, std::size_t count) {
+  std::vector<double> W(m * d, 0.0);
+  for (std::size_t p = 0; p < count; ++p) {
+    for (std::size_t i = 0; i < m; ++i) {
+      for (std::size_t j = 0; j < d; ++j)
+        W[i * d + j] += scale[p] * L[p * m + i] * Q[dir[p] * d + j];
+    }
+  }
+  return W;
+}
+
 // An orthonormal basis of R^d (rows) by classical Gram-Schmidt run twice, written here so the
 // metric tests do not depend on linalg. Rows 0..r-1 play U, the others are orthogonal to it.
 std::vector<double> basis(std::size_t d, unsigned seed) {
@@ -386,13 +401,7 @@ TEST_CASE_TEMPLATE(
   const std::vector<double> Q = basis(d, 11), L = basis(m, 12);
   const double scale[3] = {3, 2, 1};
   const std::size_t dir[3] = {0, 2, 1};  // right singular vector p is row dir[p] of Q
-  std::vector<double> W(m * d, 0.0);
-  for (std::size_t p = 0; p < 3; ++p) {
-    for (std::size_t i = 0; i < m; ++i) {
-      for (std::size_t j = 0; j < d; ++j)
-        W[i * d + j] += scale[p] * L[p * m + i] * Q[dir[p] * d + j];
-    }
-  }
+  const std::vector<double> W = from_singular(L, m, Q, d, scale, dir, 3);
   const std::vector<T> Wt = cast<T>(W.data(), W.size());
   const std::vector<T> U = cast<T>(Q.data(), r * d);
   std::vector<double> work(mimkit::metrics_workspace(m, d, r));
@@ -441,14 +450,8 @@ TEST_CASE("the rank of u_k is searched among all singular vectors: u2 as W's 8th
   const std::size_t d = 12, m = 10, r = 2;
   const std::vector<double> Q = basis(d, 21), L = basis(m, 22);
   const std::size_t dir[8] = {0, 2, 3, 4, 5, 6, 7, 1};
-  std::vector<double> W(m * d, 0.0);
-  for (std::size_t p = 0; p < 8; ++p) {
-    for (std::size_t i = 0; i < m; ++i) {
-      for (std::size_t j = 0; j < d; ++j) {
-        W[i * d + j] += static_cast<double>(8 - p) * L[p * m + i] * Q[dir[p] * d + j];
-      }
-    }
-  }
+  const double scale[8] = {8, 7, 6, 5, 4, 3, 2, 1};
+  const std::vector<double> W = from_singular(L, m, Q, d, scale, dir, 8);
   std::vector<double> work(mimkit::metrics_workspace(m, d, r));
   SubspaceMetrics sm;
   mimkit::WeightMechanism mech;
@@ -471,12 +474,8 @@ TEST_CASE_TEMPLATE(
   const std::size_t d = 6, m = 40, r = 2;
   const std::vector<double> Q = basis(d, 31), L = basis(m, 32);
   const double scale[3] = {5, 3, 2};
-  std::vector<double> W(m * d, 0.0);
-  for (std::size_t p = 0; p < 3; ++p) {
-    for (std::size_t i = 0; i < m; ++i) {
-      for (std::size_t j = 0; j < d; ++j) W[i * d + j] += scale[p] * L[p * m + i] * Q[p * d + j];
-    }
-  }
+  const std::size_t dir[3] = {0, 1, 2};
+  const std::vector<double> W = from_singular(L, m, Q, d, scale, dir, 3);
   std::vector<double> U(r * d);
   for (std::size_t j = 0; j < d; ++j) {
     U[j] = Q[j];

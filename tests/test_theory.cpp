@@ -60,6 +60,17 @@ double bisect(double lo, double hi, F f) {
   return 0.5 * (lo + hi);
 }
 
+// One run of c in float on two threads with the best ISA.
+Status run_float(const RunConfig& c, Report* report, const CustomFunctions* custom = nullptr) {
+  Execution exec;
+  exec.isa = isa_best();
+  exec.threads = 2;
+  Status status;
+  Arena arena = Arena::owned(plan<float>(c, exec.threads), &status);
+  if (status.ok()) status = run<float>(c, exec, arena, report, custom);
+  return status;
+}
+
 // The spectral estimator of a run on fit1 (no phase 1; phase 2 kept minimal).
 struct SpectralRun {
   Report report;
@@ -78,11 +89,7 @@ struct SpectralRun {
     c.m = 2;
     c.n2 = 64;
     c.ntest = 64;
-    Execution exec;
-    exec.isa = isa_best();
-    exec.threads = 2;
-    Arena arena = Arena::owned(plan<float>(c, exec.threads), &status);
-    if (status.ok()) status = run<float>(c, exec, arena, &report, custom);
+    status = run_float(c, &report, custom);
   }
 };
 
@@ -471,14 +478,8 @@ TEST_CASE("the network finds u1 only where phase 1 is predicted to grow it" * kS
       c.m = 64;
       c.n2 = 64;
       c.ntest = 64;
-      Execution exec;
-      exec.isa = isa_best();
-      exec.threads = 2;
-      Status st;
-      Arena arena = Arena::owned(plan<float>(c, exec.threads), &st);
       Report report;
-      if (st.ok()) st = run<float>(c, exec, arena, &report);
-      REQUIRE(st.ok());
+      REQUIRE(run_float(c, &report).ok());
       const double u1 = report.phase1.subspace.per_direction[0];
       CHECK((g.grows[0] ? u1 > 0.9 : u1 < 0.2));
     }
